@@ -1,0 +1,533 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .richtext import RichTextField
+from .uploads import RandomImagePath, validate_image_file
+
+ICD10_PATTERN = r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$"
+
+
+class Frequency(models.TextChoices):
+    """How often a side effect occurs with a product or in an article's telling."""
+
+    COMMON = "common", _("Common")
+    LESS_COMMON = "less_common", _("Less common")
+    RARE = "rare", _("Rare")
+
+
+class ConditionQuerySet(models.QuerySet):
+    def published(self):
+        """Conditions a reader may see."""
+        return self.filter(is_published=True)
+
+
+class Condition(models.Model):
+    name = models.CharField(
+        _("name"), max_length=120, unique=True, help_text=_("As patients say it, e.g. “Immune thrombocytopenia”.")
+    )
+    abbreviation = models.CharField(
+        _("abbreviation"), max_length=20, blank=True, help_text=_("e.g. “ITP”, “CIDP”. Leave empty if none.")
+    )
+    slug = models.SlugField(
+        _("slug"), max_length=120, unique=True, help_text=_("The last part of the page address, e.g. “itp”.")
+    )
+    icd10_code = models.CharField(
+        _("ICD-10 code"),
+        max_length=10,
+        blank=True,
+        validators=[
+            RegexValidator(
+                ICD10_PATTERN,
+                _("Enter an ICD-10 code like “D69.3”: a capital letter, two digits, then optionally a dot and more."),
+            )
+        ],
+        help_text=_("The ICD-10 code, e.g. “D69.3” for immune thrombocytopenia."),
+    )
+    summary = models.TextField(
+        _("short summary"),
+        max_length=400,
+        help_text=_("One or two plain sentences shown in lists and search results."),
+    )
+    overview = RichTextField(_("overview"), blank=True, help_text=_("What the condition is and how it affects people."))
+    treatment = RichTextField(_("treatment"), blank=True, help_text=_("How it is treated, and where IVIG fits in."))
+    related_conditions = models.ManyToManyField(
+        "self", blank=True, verbose_name=_("related conditions"), help_text=_("Shown as “See also” on the page.")
+    )
+    is_published = models.BooleanField(
+        _("published"), default=False, help_text=_("Readers see the condition page only when this is ticked.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    modified_at = models.DateTimeField(_("modified"), auto_now=True)
+
+    objects = ConditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("condition")
+        verbose_name_plural = _("conditions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(icd10_code="") | Q(icd10_code__regex=ICD10_PATTERN),
+                name="condition_icd10_format",
+                violation_error_message=_("Enter an ICD-10 code like “D69.3”."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:condition_detail", kwargs={"slug": self.slug})
+
+    @property
+    def short_name(self):
+        return self.abbreviation or self.name
+
+
+class Contributor(models.Model):
+    name = models.CharField(_("name"), max_length=120, help_text=_("Full name as printed in bylines."))
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    credentials = models.CharField(
+        _("credentials"),
+        max_length=60,
+        blank=True,
+        help_text=_("Degrees shown after the name, comma-separated, e.g. “PhD” or “MD, MPH”."),
+    )
+    is_writer = models.BooleanField(_("writer"), default=False)
+    is_fact_checker = models.BooleanField(_("fact-checker"), default=False)
+    is_medical_reviewer = models.BooleanField(_("medical reviewer"), default=False)
+    bio = RichTextField(_("biography"), blank=True)
+    photo = models.ImageField(
+        _("photo"),
+        upload_to=RandomImagePath("contributors"),
+        blank=True,
+        validators=[validate_image_file],
+        help_text=_("A head-and-shoulders portrait. JPEG, PNG, GIF or WebP, up to 5 MB."),
+    )
+    photo_alt = models.CharField(
+        _("photo description"),
+        max_length=200,
+        blank=True,
+        help_text=_("Describe the photo for people who cannot see it, e.g. “Portrait of Dr Ana Ruiz”."),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributor",
+        verbose_name=_("staff account"),
+        help_text=_("The login this contributor uses in the admin, if any."),
+    )
+    on_expert_board = models.BooleanField(
+        _("on the medical expert board"), default=False, help_text=_("Listed on the medical expert board page.")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("contributor")
+        verbose_name_plural = _("contributors")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(photo="") | ~Q(photo_alt=""),
+                name="contributor_photo_has_alt",
+                violation_error_message=_("Describe the photo for readers who cannot see it."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    @property
+    def roles(self):
+        flags = [
+            (self.is_writer, _("Writer")),
+            (self.is_fact_checker, _("Fact-checker")),
+            (self.is_medical_reviewer, _("Medical reviewer")),
+        ]
+        return [label for flag, label in flags if flag]
+
+    def clean(self):
+        if self.photo and not self.photo_alt.strip():
+            raise ValidationError({"photo_alt": _("Describe the photo for readers who cannot see it.")})
+
+
+class SideEffect(models.Model):
+    class Seriousness(models.TextChoices):
+        MILD = "mild", _("Common and usually mild")
+        SERIOUS = "serious", _("Serious")
+
+    class Onset(models.TextChoices):
+        DURING = "during", _("During or soon after the infusion")
+        DELAYED = "delayed", _("Hours to days later")
+
+    name = models.CharField(_("name"), max_length=120, unique=True, help_text=_("e.g. “Headache”."))
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    description = models.TextField(
+        _("plain-language description"),
+        help_text=_("What it is and how it feels, in words a patient understands."),
+    )
+    seriousness = models.CharField(_("seriousness"), max_length=10, choices=Seriousness, default=Seriousness.MILD)
+    onset = models.CharField(_("typical onset"), max_length=10, choices=Onset, default=Onset.DURING)
+    what_helps = models.TextField(
+        _("what helps"),
+        blank=True,
+        help_text=_("e.g. “A slower infusion rate, drinking water beforehand, premedication.”"),
+    )
+    when_to_seek_help = models.TextField(
+        _("when to seek help"),
+        blank=True,
+        help_text=_("Warning signs that mean calling the care team or emergency services."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("side effect")
+        verbose_name_plural = _("side effects")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_serious(self):
+        return self.seriousness == self.Seriousness.SERIOUS
+
+
+class Product(models.Model):
+    class Route(models.TextChoices):
+        INTRAVENOUS = "iv", _("Intravenous (IVIG)")
+        SUBCUTANEOUS = "sc", _("Subcutaneous (SCIG)")
+
+    brand_name = models.CharField(_("brand name"), max_length=120, unique=True, help_text=_("e.g. “Privigen”."))
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    nonproprietary_name = models.CharField(
+        _("non-proprietary name"),
+        max_length=200,
+        help_text=_("The generic name on the label, e.g. “immune globulin intravenous (human), 10% liquid”."),
+    )
+    manufacturer = models.CharField(_("manufacturer"), max_length=120, help_text=_("e.g. “CSL Behring”."))
+    route = models.CharField(_("route"), max_length=2, choices=Route, default=Route.INTRAVENOUS)
+    concentration = models.CharField(
+        _("concentration"), max_length=40, blank=True, help_text=_("e.g. “10%”, or “5% and 10%”.")
+    )
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("Anything a patient should know, e.g. how it is stored or supplied.")
+    )
+    conditions = models.ManyToManyField(
+        Condition,
+        through="ProductApproval",
+        related_name="products",
+        blank=True,
+        verbose_name=_("approved for"),
+    )
+    side_effects = models.ManyToManyField(
+        SideEffect, through="ProductSideEffect", related_name="products", blank=True, verbose_name=_("side effects")
+    )
+
+    class Meta:
+        ordering = ["brand_name"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+
+    def __str__(self):
+        return self.brand_name
+
+
+class ProductApproval(models.Model):
+    class Region(models.TextChoices):
+        US = "US", _("United States (FDA)")
+        EU = "EU", _("European Union (EMA)")
+        UK = "UK", _("United Kingdom (MHRA)")
+        CA = "CA", _("Canada (Health Canada)")
+        AU = "AU", _("Australia (TGA)")
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="approvals")
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="approvals")
+    region = models.CharField(_("region"), max_length=2, choices=Region, default=Region.US)
+    year = models.PositiveSmallIntegerField(
+        _("year approved"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1950), MaxValueValidator(2100)],
+        help_text=_("Leave empty if not known."),
+    )
+
+    class Meta:
+        ordering = ["condition__name", "region"]
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "condition", "region"],
+                name="unique_product_approval",
+                violation_error_message=_("This product is already listed as approved for this condition here."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=1950, year__lte=2100),
+                name="product_approval_year_range",
+            ),
+        ]
+
+    def __str__(self):
+        year = f", {self.year}" if self.year else ""
+        return f"{self.product} for {self.condition.short_name} ({self.region}{year})"
+
+
+class ProductSideEffect(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="product_side_effects")
+    side_effect = models.ForeignKey(SideEffect, on_delete=models.PROTECT, related_name="product_links")
+    frequency = models.CharField(_("frequency"), max_length=12, choices=Frequency, default=Frequency.COMMON)
+
+    class Meta:
+        ordering = ["side_effect__name"]
+        verbose_name = _("product side effect")
+        verbose_name_plural = _("product side effects")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "side_effect"],
+                name="unique_product_side_effect",
+                violation_error_message=_("This side effect is already listed for the product."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.side_effect} ({self.get_frequency_display().lower()})"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles a reader may see now. Articles scheduled for later stay hidden until their time."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """Everything for staff who may view articles (previews); published articles for everyone else."""
+        if user.is_authenticated and user.has_perm("articles.view_article"):
+            return self.all()
+        return self.published()
+
+    def for_listing(self):
+        """What a list of article cards needs, in a fixed number of queries."""
+        return self.select_related("author").prefetch_related("conditions")
+
+    def for_detail(self):
+        """Everything an article page shows, in a fixed number of queries however long its lists are."""
+        from references.models import Citation
+
+        return self.select_related("author", "fact_checker").prefetch_related(
+            Prefetch("conditions", queryset=Condition.objects.order_by("name")),
+            Prefetch(
+                "products",
+                queryset=Product.objects.prefetch_related(
+                    Prefetch("approvals", queryset=ProductApproval.objects.select_related("condition"))
+                ),
+            ),
+            Prefetch("article_side_effects", queryset=ArticleSideEffect.objects.select_related("side_effect")),
+            Prefetch("citations", queryset=Citation.objects.for_display()),
+        )
+
+
+class Article(models.Model):
+    class Kind(models.TextChoices):
+        CONDITION_OVERVIEW = "condition_overview", _("Condition overview")
+        TREATMENT_GUIDE = "treatment_guide", _("Treatment guide")
+        THERAPY_GUIDE = "therapy_guide", _("Therapy guide")
+        NEWS = "news", _("News")
+        COLUMN = "column", _("Column")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200, help_text=_("e.g. “IVIG for immune thrombocytopenia”."))
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True, help_text=_("The last part of the page address; filled from the title.")
+    )
+    dek = models.TextField(
+        _("summary"),
+        max_length=300,
+        help_text=_("One or two sentences under the title that tell the reader what they will learn."),
+    )
+    body = RichTextField(_("body"), help_text=_("Use “Heading 2” for sections: they become the table of contents."))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.TREATMENT_GUIDE)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text=_("Readers see the article only when it is published and its publication time has come."),
+    )
+    conditions = models.ManyToManyField(Condition, related_name="articles", blank=True, verbose_name=_("conditions"))
+    products = models.ManyToManyField(Product, related_name="articles", blank=True, verbose_name=_("products"))
+    side_effects = models.ManyToManyField(
+        SideEffect,
+        through="ArticleSideEffect",
+        related_name="articles",
+        blank=True,
+        verbose_name=_("side effects"),
+    )
+    author = models.ForeignKey(
+        Contributor,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        limit_choices_to={"is_writer": True},
+        verbose_name=_("author"),
+    )
+    fact_checker = models.ForeignKey(
+        Contributor,
+        on_delete=models.PROTECT,
+        related_name="fact_checked_articles",
+        limit_choices_to={"is_fact_checker": True},
+        null=True,
+        blank=True,
+        verbose_name=_("fact-checked by"),
+        help_text=_("Shown to readers as “Fact-checked by”."),
+    )
+    hero_image = models.ImageField(
+        _("hero image"),
+        upload_to=RandomImagePath("articles"),
+        blank=True,
+        validators=[validate_image_file],
+        help_text=_("The picture at the top of the article. JPEG, PNG, GIF or WebP, up to 5 MB."),
+    )
+    hero_image_alt = models.CharField(
+        _("hero image description"),
+        max_length=250,
+        blank=True,
+        help_text=_("Required with an image: describe it for people who cannot see it."),
+    )
+    hero_image_caption = models.CharField(_("caption"), max_length=250, blank=True)
+    hero_image_credit = models.CharField(
+        _("credit"), max_length=120, blank=True, help_text=_("e.g. “Photo: Jane Doe / Example Agency”.")
+    )
+    published_at = models.DateTimeField(
+        _("published at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Set a future time to schedule the article; it goes live then."),
+    )
+    last_updated = models.DateField(
+        _("last updated"),
+        null=True,
+        blank=True,
+        help_text=_("The date of the last change that matters to readers. Shown as “Last updated”."),
+    )
+    meta_description = models.CharField(
+        _("meta description"),
+        max_length=160,
+        blank=True,
+        help_text=_("Shown by search engines under the title. Up to 160 characters; the summary is used if empty."),
+    )
+    funding_disclosure = models.TextField(
+        _("funding and sponsorship"),
+        help_text=_("Who paid for this article, if anyone. Write “None.” when nothing was funded or sponsored."),
+    )
+    conflict_of_interest = models.TextField(
+        _("conflicts of interest"),
+        help_text=_("The authors’ and reviewers’ competing interests. Write “None.” when there are none."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    modified_at = models.DateTimeField(_("modified"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [models.Index(fields=["status", "published_at"], name="article_visibility_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hero_image="") | ~Q(hero_image_alt=""),
+                name="article_hero_image_has_alt",
+                violation_error_message=_("Describe the hero image for readers who cannot see it."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_date",
+                violation_error_message=_("A published article needs a publication time."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(funding_disclosure="") & ~Q(conflict_of_interest=""),
+                name="article_disclosures_present",
+                violation_error_message=_("Fill in both disclosures; write “None.” when there is nothing to declare."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:article_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.hero_image and not self.hero_image_alt.strip():
+            errors["hero_image_alt"] = _("Describe the hero image for readers who cannot see it.")
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            errors["published_at"] = _("Give a publication time, or leave the article as a draft.")
+        if self.published_at and self.last_updated and self.last_updated < timezone.localdate(self.published_at):
+            errors["last_updated"] = _("The last update cannot be before the article was published.")
+        for field in ("funding_disclosure", "conflict_of_interest"):
+            if not getattr(self, field, "").strip():
+                errors[field] = _("Fill this in; write “None.” when there is nothing to declare.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_live(self):
+        return self.status == self.Status.PUBLISHED and self.published_at and self.published_at <= timezone.now()
+
+    @property
+    def updated_on(self):
+        """The date readers see as “Last updated”."""
+        if self.last_updated:
+            return self.last_updated
+        return timezone.localdate(self.published_at) if self.published_at else None
+
+    @property
+    def description(self):
+        return self.meta_description or self.dek
+
+    def side_effect_groups(self):
+        """
+        The article's side effects as ``[(seriousness label, [ArticleSideEffect, ...]), ...]``,
+        mild ones first, each group in the editor's order. Uses prefetched rows when present.
+        """
+        groups = {choice: [] for choice in SideEffect.Seriousness}
+        for link in self.article_side_effects.all():
+            groups[SideEffect.Seriousness(link.side_effect.seriousness)].append(link)
+        return [(seriousness, links) for seriousness, links in groups.items() if links]
+
+
+class ArticleSideEffect(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="article_side_effects")
+    side_effect = models.ForeignKey(SideEffect, on_delete=models.PROTECT, related_name="article_links")
+    frequency = models.CharField(_("frequency"), max_length=12, choices=Frequency, default=Frequency.COMMON)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("side effect in this article")
+        verbose_name_plural = _("side effects in this article")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "side_effect"],
+                name="unique_article_side_effect",
+                violation_error_message=_("This side effect is already listed in the article."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.side_effect} ({self.get_frequency_display().lower()})"

@@ -1,0 +1,95 @@
+"""
+Image uploads: one set of rules for hero images, contributor photos and images
+placed in the rich-text editor.
+
+Every upload must be a real image (decoded by Pillow, not trusted by its name),
+in a web format, no larger than ``settings.IMAGE_UPLOAD_MAX_BYTES``, and is
+stored under a random name so that file names leak nothing and never collide.
+"""
+
+import uuid
+from io import BytesIO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+# Pillow format name -> file extension we store it under.
+WEB_IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+
+# Refuse decompression bombs long before Pillow's own (much larger) limit.
+MAX_PIXELS = 40_000_000
+
+
+def inspect_image(uploaded_file):
+    """
+    Return the Pillow format name of ``uploaded_file`` or raise ValidationError
+    in words an editor understands.
+    """
+    limit = settings.IMAGE_UPLOAD_MAX_BYTES
+    if uploaded_file.size is not None and uploaded_file.size > limit:
+        raise ValidationError(
+            _("This image is %(size)s; the largest image you can upload is %(limit)s.")
+            % {"size": filesizeformat(uploaded_file.size), "limit": filesizeformat(limit)},
+            code="image_too_large",
+        )
+    uploaded_file.seek(0)
+    data = uploaded_file.read()
+    uploaded_file.seek(0)
+    try:
+        with Image.open(BytesIO(data)) as image:
+            image_format = image.format
+            width, height = image.size
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(
+            _("This file is not an image we can read. Upload a JPEG, PNG, GIF or WebP picture."),
+            code="not_an_image",
+        ) from None
+    if image_format not in WEB_IMAGE_FORMATS:
+        raise ValidationError(
+            _("%(format)s images are not shown by every browser. Upload a JPEG, PNG, GIF or WebP picture.")
+            % {"format": image_format},
+            code="image_format",
+        )
+    if width * height > MAX_PIXELS:
+        raise ValidationError(
+            _("This image is %(width)s × %(height)s pixels, which is too large. Resize it and upload it again.")
+            % {"width": width, "height": height},
+            code="image_too_many_pixels",
+        )
+    return image_format
+
+
+def validate_image_file(uploaded_file):
+    """Model-field validator wrapper around :func:`inspect_image`."""
+    # Files already stored (e.g. when an unrelated field is edited) were checked on upload.
+    if getattr(uploaded_file, "_committed", False):
+        return
+    inspect_image(uploaded_file)
+
+
+def random_filename(image_format):
+    return f"{uuid.uuid4().hex}.{WEB_IMAGE_FORMATS[image_format]}"
+
+
+@deconstructible
+class RandomImagePath:
+    """``upload_to`` callable: ``<folder>/<yyyy>/<random>.<ext>``; the editor's file name is dropped."""
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def __call__(self, instance, filename):
+        extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+        extension = "jpg" if extension == "jpeg" else extension
+        if extension not in WEB_IMAGE_FORMATS.values():
+            extension = "img"
+        return f"{self.folder}/{timezone.now():%Y}/{uuid.uuid4().hex}.{extension}"
+
+    def __eq__(self, other):
+        return isinstance(other, RandomImagePath) and other.folder == self.folder

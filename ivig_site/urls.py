@@ -1,0 +1,23 @@
+from ckeditor_uploader import views as ckeditor_views
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.admin.views.decorators import staff_member_required
+from django.urls import include, path
+from django.views.decorators.cache import never_cache
+
+from articles.richtext import upload_image
+
+admin.site.site_header = f"{settings.SITE_NAME} — editors"
+admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = "Content"
+
+urlpatterns = [
+    path("admin/editor/upload/", upload_image, name="ckeditor_upload"),
+    path("admin/editor/browse/", never_cache(staff_member_required(ckeditor_views.browse)), name="ckeditor_browse"),
+    path("admin/", admin.site.urls),
+    path("", include("articles.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,54 @@
+"""
+Normalizing and validating the identifiers that make a source findable.
+
+DOIs are stored bare (``10.1016/j.jaci.2016.09.023``), whatever form the editor
+pasted: a doi.org link, a ``doi:`` prefix, surrounding spaces. DOIs compare
+case-insensitively. PMIDs are stored as their digits.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
+_DOI_PREFIXES = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+PMID_PATTERN = re.compile(r"^[1-9]\d{0,8}$")
+_PMID_PREFIX = re.compile(r"^pmid:?\s*", re.IGNORECASE)
+
+
+def normalize_doi(value):
+    """Return the bare DOI for any common spelling of it ('' stays '')."""
+    value = (value or "").strip()
+    return _DOI_PREFIXES.sub("", value).strip()
+
+
+def validate_doi(value):
+    if value and not DOI_PATTERN.match(normalize_doi(value)):
+        raise ValidationError(
+            _("“%(value)s” is not a DOI. A DOI starts with “10.”, then a slash, e.g. 10.1016/j.jaci.2016.09.023."),
+            params={"value": value},
+            code="invalid_doi",
+        )
+
+
+def normalize_pmid(value):
+    value = (value or "").strip()
+    return _PMID_PREFIX.sub("", value).strip()
+
+
+def validate_pmid(value):
+    if value and not PMID_PATTERN.match(normalize_pmid(value)):
+        raise ValidationError(
+            _("“%(value)s” is not a PubMed ID. A PMID is a number of up to 9 digits, e.g. 28041678."),
+            params={"value": value},
+            code="invalid_pmid",
+        )
+
+
+def doi_url(doi):
+    return f"https://doi.org/{doi}" if doi else ""
+
+
+def pubmed_url(pmid):
+    return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid else ""

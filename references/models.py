@@ -1,0 +1,209 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from .identifiers import doi_url, normalize_doi, normalize_pmid, pubmed_url, validate_doi, validate_pmid
+
+
+class NormalizedCharField(models.CharField):
+    """A CharField that stores a normalized spelling of its value, on form clean and on every save."""
+
+    normalize = staticmethod(lambda value: value)
+
+    def to_python(self, value):
+        return self.normalize(super().to_python(value))
+
+    def pre_save(self, model_instance, add):
+        value = self.normalize(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+class DOIField(NormalizedCharField):
+    normalize = staticmethod(normalize_doi)
+    default_validators = [validate_doi]
+
+
+class PMIDField(NormalizedCharField):
+    normalize = staticmethod(normalize_pmid)
+    default_validators = [validate_pmid]
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        JOURNAL_ARTICLE = "journal_article", _("Journal article")
+        WEB_PAGE = "web_page", _("Web page")
+        GUIDELINE = "guideline", _("Guideline")
+        BOOK = "book", _("Book")
+        BOOK_CHAPTER = "book_chapter", _("Book chapter")
+        REPORT = "report", _("Report")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.JOURNAL_ARTICLE)
+    title = models.CharField(
+        _("title"),
+        max_length=500,
+        help_text=_("In sentence case, as published, e.g. “Adverse effects of immunoglobulin therapy”."),
+    )
+    publication = models.CharField(
+        _("journal or website"),
+        max_length=250,
+        blank=True,
+        help_text=_("The journal’s abbreviation (e.g. “Front Immunol”), or the website (e.g. “MedlinePlus”)."),
+    )
+    publisher = models.CharField(
+        _("publisher or organization"),
+        max_length=250,
+        blank=True,
+        help_text=_("For books, reports and web pages, e.g. “Centers for Disease Control and Prevention”."),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, validators=[MinValueValidator(1800), MaxValueValidator(2100)]
+    )
+    published_on = models.DateField(
+        _("publication date"),
+        null=True,
+        blank=True,
+        help_text=_("The full date, when the source gives one (web pages, early online articles)."),
+    )
+    has_more_authors = models.BooleanField(
+        _("more authors not listed"),
+        default=False,
+        help_text=_("Tick when only the first authors are entered, so the list ends with “et al”."),
+    )
+    volume = models.CharField(_("volume"), max_length=30, blank=True, help_text=_("e.g. “139”."))
+    issue = models.CharField(_("issue"), max_length=30, blank=True, help_text=_("e.g. “3S” or “Suppl 2”."))
+    pages = models.CharField(
+        _("pages"), max_length=40, blank=True, help_text=_("A range such as “765-778” or an article number.")
+    )
+    doi = DOIField(
+        _("DOI"),
+        max_length=200,
+        blank=True,
+        help_text=_("Paste it in any form (“https://doi.org/10…”, “doi:10…”); it is stored as “10.xxxx/…”."),
+    )
+    pmid = PMIDField(_("PubMed ID"), max_length=12, blank=True, help_text=_("The PMID number, e.g. “28041678”."))
+    url = models.URLField(_("web address"), max_length=500, blank=True)
+    accessed_on = models.DateField(
+        _("accessed on"), null=True, blank=True, help_text=_("For web pages: when the page was last checked.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    modified_at = models.DateTimeField(_("modified"), auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("doi"),
+                condition=~Q(doi=""),
+                name="unique_source_doi_ci",
+                violation_error_message=_("Another source already has this DOI."),
+            ),
+            models.UniqueConstraint(
+                fields=["pmid"],
+                condition=~Q(pmid=""),
+                name="unique_source_pmid",
+                violation_error_message=_("Another source already has this PubMed ID."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=1800, year__lte=2100),
+                name="source_year_range",
+            ),
+        ]
+
+    def __str__(self):
+        year = f" ({self.year})" if self.year else ""
+        return f"{self.title}{year}"
+
+    def clean(self):
+        errors = {}
+        duplicates = Source.objects.exclude(pk=self.pk)
+        doi, pmid = normalize_doi(self.doi), normalize_pmid(self.pmid)
+        if doi and duplicates.filter(doi__iexact=doi).exists():
+            errors["doi"] = _("Another source in the library already has this DOI. Cite that source instead.")
+        if pmid and duplicates.filter(pmid=pmid).exists():
+            errors["pmid"] = _("Another source in the library already has this PubMed ID. Cite that source instead.")
+        if self.kind in {self.Kind.WEB_PAGE, self.Kind.GUIDELINE} and not (self.url or doi):
+            errors["url"] = _("Give the web address so readers can find this page.")
+        if self.accessed_on and not self.url:
+            errors["accessed_on"] = _("An accessed date only makes sense with a web address.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def doi_url(self):
+        return doi_url(self.doi)
+
+    @property
+    def pubmed_url(self):
+        return pubmed_url(self.pmid)
+
+    @property
+    def link(self):
+        """Where a reader should go to find the work: the DOI first, then the web address."""
+        return self.doi_url or self.url
+
+
+class SourceAuthor(models.Model):
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="authors")
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    family_name = models.CharField(
+        _("family name or group"),
+        max_length=200,
+        help_text=_("e.g. “Perez”, or a group author such as “American Academy of Neurology”."),
+    )
+    given_names = models.CharField(
+        _("given names or initials"),
+        max_length=100,
+        blank=True,
+        help_text=_("e.g. “Elena E.” or “EE”. Leave empty for a group author."),
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return f"{self.family_name} {self.initials}".strip()
+
+    @property
+    def initials(self):
+        given = self.given_names.replace(".", " ").replace("-", " ").split()
+        if len(given) == 1 and given[0].isupper() and len(given[0]) <= 3:
+            return given[0]
+        return "".join(part[0].upper() for part in given)
+
+
+class CitationQuerySet(models.QuerySet):
+    def for_display(self):
+        return self.select_related("source").prefetch_related("source__authors")
+
+
+class Citation(models.Model):
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    position = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Sources are numbered 1, 2, 3… on the page in this order.")
+    )
+
+    objects = CitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "position", "id"]
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "source"],
+                name="unique_citation_source",
+                violation_error_message=_("This source is already cited in the article."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"[{self.position}] {self.source}"

@@ -1,0 +1,157 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from articles.models import (
+    Article,
+    ArticleSideEffect,
+    Condition,
+    Contributor,
+    Product,
+    ProductApproval,
+    ProductSideEffect,
+    SideEffect,
+)
+from references.models import Citation, Source, SourceAuthor
+
+
+class ConditionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Condition
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Condition {n}")
+    slug = factory.Sequence(lambda n: f"condition-{n}")
+    abbreviation = factory.Sequence(lambda n: f"C{n}")
+    summary = "A condition in which the immune system attacks the body."
+    overview = "<p>What the condition is.</p>"
+    treatment = "<p>How it is treated.</p>"
+    is_published = True
+
+
+class ContributorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contributor
+
+    name = factory.Sequence(lambda n: f"Alex Writer {n}")
+    slug = factory.Sequence(lambda n: f"alex-writer-{n}")
+    credentials = "PhD"
+    is_writer = True
+
+
+class FactCheckerFactory(ContributorFactory):
+    name = factory.Sequence(lambda n: f"Sam Checker {n}")
+    slug = factory.Sequence(lambda n: f"sam-checker-{n}")
+    credentials = "PharmD"
+    is_writer = False
+    is_fact_checker = True
+
+
+class SideEffectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SideEffect
+
+    name = factory.Sequence(lambda n: f"Side effect {n}")
+    slug = factory.Sequence(lambda n: f"side-effect-{n}")
+    description = "How it feels."
+    what_helps = "A slower infusion."
+    when_to_seek_help = "If it does not settle."
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    brand_name = factory.Sequence(lambda n: f"Globulix {n}")
+    slug = factory.Sequence(lambda n: f"globulix-{n}")
+    nonproprietary_name = "immune globulin intravenous (human), 10% liquid"
+    manufacturer = "Example Biologics"
+    concentration = "10%"
+
+
+class ProductApprovalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProductApproval
+
+    product = factory.SubFactory(ProductFactory)
+    condition = factory.SubFactory(ConditionFactory)
+    year = 2010
+
+
+class ProductSideEffectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProductSideEffect
+
+    product = factory.SubFactory(ProductFactory)
+    side_effect = factory.SubFactory(SideEffectFactory)
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"IVIG guide {n}")
+    slug = factory.Sequence(lambda n: f"ivig-guide-{n}")
+    dek = "What to expect from treatment."
+    body = "<h2>What is IVIG?</h2><p>Antibodies from donors.</p>"
+    author = factory.SubFactory(ContributorFactory)
+    fact_checker = factory.SubFactory(FactCheckerFactory)
+    status = Article.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=10))
+    funding_disclosure = "None."
+    conflict_of_interest = "None."
+
+    class Params:
+        draft = factory.Trait(status=Article.Status.DRAFT, published_at=None)
+
+    @factory.post_generation
+    def conditions(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.conditions.set(extracted)
+
+    @factory.post_generation
+    def products(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.products.set(extracted)
+
+
+class ArticleSideEffectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ArticleSideEffect
+
+    article = factory.SubFactory(ArticleFactory)
+    side_effect = factory.SubFactory(SideEffectFactory)
+    position = factory.Sequence(int)
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    title = factory.Sequence(lambda n: f"Adverse effects of immunoglobulin therapy, part {n}")
+    publication = "Front Immunol"
+    year = 2018
+    volume = "9"
+    pages = "1299"
+    doi = factory.Sequence(lambda n: f"10.3389/fimmu.2018.{n:05d}")
+
+
+class SourceAuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SourceAuthor
+
+    source = factory.SubFactory(SourceFactory)
+    family_name = "Guo"
+    given_names = "Y"
+    position = factory.Sequence(int)
+
+
+class CitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Citation
+
+    article = factory.SubFactory(ArticleFactory)
+    source = factory.SubFactory(SourceFactory)
+    position = factory.Sequence(int)

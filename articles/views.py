@@ -12,6 +12,12 @@ class PreviewMixin:
 
     preview_permission = None
 
+    def is_visible_to_readers(self, obj):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview=not self.is_visible_to_readers(self.object), **kwargs)
+
     def can_preview(self):
         user = self.request.user
         return user.is_authenticated and user.has_perm(self.preview_permission)
@@ -37,12 +43,18 @@ class HomeView(TemplateView):
 class ArticleDetailView(PreviewMixin, DetailView):
     preview_permission = "articles.view_article"
 
+    def is_visible_to_readers(self, article):
+        return article.is_live
+
     def get_queryset(self):
         return Article.objects.visible_to(self.request.user).for_detail()
 
 
 class ConditionDetailView(PreviewMixin, DetailView):
     preview_permission = "articles.view_condition"
+
+    def is_visible_to_readers(self, condition):
+        return condition.is_published
 
     def get_queryset(self):
         if self.can_preview():

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.urls import include, path
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from articles.richtext import upload_image
 
@@ -13,8 +14,13 @@ admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "Content"
 
 urlpatterns = [
-    path("admin/editor/upload/", upload_image, name="ckeditor_upload"),
-    path("admin/editor/browse/", never_cache(staff_member_required(ckeditor_views.browse)), name="ckeditor_browse"),
+    # CKEditor loads these two in same-origin frames.
+    path("admin/editor/upload/", xframe_options_sameorigin(upload_image), name="ckeditor_upload"),
+    path(
+        "admin/editor/browse/",
+        xframe_options_sameorigin(never_cache(staff_member_required(ckeditor_views.browse))),
+        name="ckeditor_browse",
+    ),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
 ]

@@ -1,0 +1,1152 @@
+"""
+Demo content for a fresh site: conditions, IVIG products, side effects, contributors, sources and three
+articles (two published, one draft).
+
+The facts come from the two reference pages the site was conceived from; the wording is ours and the
+contributors are invented people. :func:`load_demo_content` only ever adds rows that are missing, found by
+their natural keys, so running it again changes nothing and never undoes an editor's changes.
+"""
+
+import datetime
+import re
+import sys
+from collections import Counter
+
+from django.db import transaction
+
+from references.models import Citation, Source, SourceAuthor
+
+from .models import (
+    Article,
+    ArticleSideEffect,
+    Condition,
+    Contributor,
+    Frequency,
+    Product,
+    ProductApproval,
+    ProductSideEffect,
+    SideEffect,
+)
+
+_BLOCK_GAP = re.compile(r">\s+<(/?(?:h[2-4]|p|ul|ol|li|blockquote)\b)")
+
+
+def _html(text):
+    """Rich text written across several source lines, as the one-line-per-block HTML the sanitizer keeps."""
+    return _BLOCK_GAP.sub(r">\n<\1", " ".join(text.split()))
+
+
+# --- Conditions ------------------------------------------------------------------------------------------------
+
+CONDITIONS = [
+    {
+        "name": "Immune thrombocytopenia",
+        "abbreviation": "ITP",
+        "slug": "itp",
+        "icd10_code": "D69.3",
+        "summary": (
+            "A condition in which the immune system destroys platelets, the blood cells that help blood clot, "
+            "so people bruise and bleed more easily."
+        ),
+        "overview": _html("""
+            <p>Immune thrombocytopenia (ITP) happens when the immune system attacks your own platelets. Platelets
+            are tiny pieces of cells that help your blood form clots and stop bleeding. In ITP, antibodies stick
+            to the platelets and mark them for removal, mostly in the spleen, so the platelet count falls.</p>
+            <p>With fewer platelets you may bruise easily, notice tiny red or purple dots on your skin
+            (petechiae), or have nosebleeds, bleeding gums or heavy periods. Some people have very low counts but
+            hardly any symptoms.</p>
+            <h3>Children and adults</h3>
+            <p>ITP affects both children and adults. In children it often follows a viral infection and clears up
+            on its own within weeks to months. In adults it is more likely to last a long time, which doctors call
+            chronic ITP.</p>
+            <h3>How it is diagnosed</h3>
+            <p>Doctors diagnose ITP with blood tests that count your platelets, and by ruling out other reasons
+            for a low count.</p>"""),
+        "treatment": _html("""
+            <p>Not everyone with ITP needs treatment. Your care team looks at your platelet count, any bleeding,
+            your age and your daily life before suggesting one.</p>
+            <h3>First treatments</h3>
+            <p>When platelets are very low or you are bleeding, the usual first treatments are corticosteroids
+            (steroid medicines) and intravenous immunoglobulin (IVIG). IVIG raises platelets quickly, which makes
+            it useful before surgery or during a bleed, but the effect wears off within days to weeks.</p>
+            <h3>When ITP lasts or comes back</h3>
+            <ul>
+            <li>medicines that help the body make more platelets (thrombopoietin receptor agonists)</li>
+            <li>rituximab, which lowers the number of cells that make antibodies</li>
+            <li>fostamatinib, which makes platelets less likely to be destroyed</li>
+            <li>in some cases, an operation to remove the spleen (splenectomy)</li>
+            </ul>
+            <p>Talk with your care team about the benefits and drawbacks of each option for you.</p>"""),
+    },
+    {
+        "name": "Thrombotic thrombocytopenic purpura",
+        "abbreviation": "TTP",
+        "slug": "ttp",
+        "icd10_code": "M31.1",
+        "summary": (
+            "A rare, serious blood disorder in which small clots form throughout the body, using up platelets and "
+            "putting organs at risk."
+        ),
+        "overview": _html("""
+            <p>In thrombotic thrombocytopenic purpura (TTP), tiny blood clots form in small blood vessels all over
+            the body. This uses up platelets and can harm the brain, heart and kidneys. Most cases in adults
+            happen because the immune system attacks ADAMTS13, an enzyme that normally keeps clotting in check.
+            A rarer form runs in families.</p>"""),
+        "treatment": _html("""
+            <p>TTP is a medical emergency and is treated in hospital. Immune TTP is usually treated with plasma
+            exchange and corticosteroids, often together with caplacizumab or rituximab. IVIG is not a standard
+            treatment for TTP.</p>"""),
+    },
+    {
+        "name": "Von Willebrand disease",
+        "abbreviation": "VWD",
+        "slug": "von-willebrand-disease",
+        "icd10_code": "D68.0",
+        "summary": (
+            "The most common inherited bleeding disorder, caused by too little or poorly working von Willebrand "
+            "factor, a protein that helps blood clot."
+        ),
+        "overview": _html("""
+            <p>Von Willebrand factor helps platelets stick to a damaged blood vessel and protects another clotting
+            protein, factor VIII. When there is too little of it, or it does not work well, people may have
+            nosebleeds, bleeding gums, easy bruising, heavy periods, or heavy bleeding after surgery or dental
+            work.</p>"""),
+        "treatment": _html("""
+            <p>Many people need treatment only before a procedure or when they bleed. Options include desmopressin,
+            which releases the body’s own stored von Willebrand factor, factor concentrates given into a vein, and
+            medicines such as tranexamic acid that help clots hold.</p>"""),
+    },
+    {
+        "name": "Hemophilia A",
+        "abbreviation": "",
+        "slug": "hemophilia-a",
+        "icd10_code": "D66",
+        "summary": (
+            "An inherited bleeding disorder in which the blood lacks enough clotting factor VIII, so bleeding "
+            "lasts longer than normal."
+        ),
+        "overview": _html("""
+            <p>Hemophilia A is caused by a change in the gene for clotting factor VIII. The gene sits on the X
+            chromosome, so hemophilia A mostly affects boys and men. People bleed for longer after injuries or
+            surgery, and in more severe forms bleeding can start inside joints and muscles without an obvious
+            cause.</p>"""),
+        "treatment": _html("""
+            <p>Treatment either replaces the missing factor VIII or uses other medicines, such as emicizumab, that
+            help the blood clot. It can be given to stop a bleed, or regularly to prevent bleeds.</p>"""),
+    },
+    {
+        "name": "Primary immunodeficiency",
+        "abbreviation": "PI",
+        "slug": "primary-immunodeficiency",
+        "icd10_code": "D84.9",
+        "summary": (
+            "A large group of conditions, mostly inherited, in which part of the immune system is missing or does "
+            "not work properly, so infections happen more often."
+        ),
+        "overview": _html("""
+            <p>Primary immunodeficiency (PI) is the name for more than 400 conditions in which part of the immune
+            system is missing or does not work as it should. Most are caused by changes in genes and are present
+            from birth, although some are not found until adulthood.</p>
+            <p>People with PI tend to get infections more often than other people. The infections may be more
+            severe, last longer or be harder to treat. Repeated ear, sinus and chest infections are common
+            examples. Some forms of PI also make autoimmune problems more likely.</p>
+            <h3>Antibody deficiencies</h3>
+            <p>In many types of PI the body cannot make enough working antibodies, the proteins that help the
+            immune system recognize germs. These are the types most often treated with immunoglobulin.</p>"""),
+        "treatment": _html("""
+            <p>Treatment aims to prevent infections and to treat them quickly when they happen.</p>
+            <ul>
+            <li><strong>Immunoglobulin replacement.</strong> People who do not make enough working antibodies
+            often receive donated antibodies for life, either into a vein (IVIG), usually every three to four
+            weeks, or under the skin (SCIG), usually every week or two.</li>
+            <li><strong>Antibiotics</strong> to treat infections, and sometimes to prevent them.</li>
+            <li><strong>Stem cell transplantation</strong>, which can rebuild the immune system in some severe
+            forms, such as severe combined immunodeficiency (SCID).</li>
+            </ul>
+            <p>Your immunologist will explain which options fit your type of PI.</p>"""),
+    },
+    {
+        "name": "Chronic inflammatory demyelinating polyneuropathy",
+        "abbreviation": "CIDP",
+        "slug": "cidp",
+        "icd10_code": "G61.81",
+        "summary": (
+            "A long-lasting nerve condition in which the immune system damages the protective coating of nerves, "
+            "causing weakness and numbness in the arms and legs."
+        ),
+        "overview": _html("""
+            <p>In chronic inflammatory demyelinating polyneuropathy (CIDP), the immune system damages myelin, the
+            coating that helps signals travel along the nerves outside the brain and spinal cord. Weakness,
+            tingling and numbness build up over at least two months, and may keep getting worse or come and
+            go.</p>"""),
+        "treatment": _html("""
+            <p>Common treatments are immunoglobulin (IVIG or SCIG), corticosteroids and plasma exchange. Many
+            people need ongoing treatment, and the dose is adjusted over time to the lowest one that keeps
+            symptoms under control.</p>"""),
+    },
+    {
+        "name": "Multifocal motor neuropathy",
+        "abbreviation": "MMN",
+        "slug": "mmn",
+        "icd10_code": "G61.82",
+        "summary": (
+            "A rare nerve condition that causes slowly worsening muscle weakness, usually in the hands and arms, "
+            "while feeling stays normal."
+        ),
+        "overview": _html("""
+            <p>In multifocal motor neuropathy (MMN), the immune system affects the nerves that control muscles.
+            Weakness often starts in one hand or arm and slowly spreads. Unlike many other nerve conditions,
+            feeling in the skin usually stays normal.</p>"""),
+        "treatment": _html("""
+            <p>IVIG is the main treatment for MMN, and many people receive it regularly for years. Corticosteroids
+            and plasma exchange are usually not helpful, and steroids can make the weakness worse.</p>"""),
+    },
+    {
+        "name": "Guillain-Barré syndrome",
+        "abbreviation": "GBS",
+        "slug": "guillain-barre-syndrome",
+        "icd10_code": "G61.0",
+        "summary": (
+            "A sudden condition in which the immune system attacks the nerves, causing weakness that spreads over "
+            "days and often needs hospital care."
+        ),
+        "overview": _html("""
+            <p>Guillain-Barré syndrome (GBS) often starts a few weeks after an infection, such as a stomach bug or
+            a cold. Tingling and weakness usually begin in the feet and legs and can spread upward over days to
+            weeks. In severe cases the muscles used for breathing are affected.</p>"""),
+        "treatment": _html("""
+            <p>GBS is treated in hospital. IVIG and plasma exchange both help people recover, and they work about
+            equally well. Most people get better over weeks to months, although some are left with weakness or
+            tiredness.</p>"""),
+    },
+]
+
+RELATED_CONDITIONS = [
+    ("itp", "ttp"),
+    ("itp", "von-willebrand-disease"),
+    ("itp", "primary-immunodeficiency"),
+    ("von-willebrand-disease", "hemophilia-a"),
+    ("cidp", "guillain-barre-syndrome"),
+    ("cidp", "mmn"),
+    ("mmn", "guillain-barre-syndrome"),
+]
+
+# --- Contributors (invented people) ----------------------------------------------------------------------------
+
+CONTRIBUTORS = [
+    {
+        "name": "Maren Holt",
+        "slug": "maren-holt",
+        "credentials": "PhD",
+        "is_writer": True,
+        "bio": _html("""
+            <p>Maren is a science writer with a doctorate in cell biology. She has spent more than ten years
+            explaining blood disorders and immune conditions to patients and their families.</p>"""),
+    },
+    {
+        "name": "Elise Varga",
+        "slug": "elise-varga",
+        "credentials": "MS",
+        "is_writer": True,
+        "bio": _html("""
+            <p>Elise writes about neurology and rare diseases. Before joining us she worked on clinical studies
+            of nerve conditions.</p>"""),
+    },
+    {
+        "name": "Tomás Reyes",
+        "slug": "tomas-reyes",
+        "credentials": "PharmD",
+        "is_fact_checker": True,
+        "bio": _html("""
+            <p>Tomás is a pharmacist who checks every article against its sources before it is published. He has a
+            special interest in medicines made from donated blood and in infusion therapy.</p>"""),
+    },
+    {
+        "name": "Priya Raman",
+        "slug": "priya-raman",
+        "credentials": "MD",
+        "is_medical_reviewer": True,
+        "on_expert_board": True,
+        "bio": _html("""
+            <p>Dr. Raman is a hematologist who cares for adults with bleeding and clotting disorders. She reviews
+            our articles on blood conditions.</p>"""),
+    },
+    {
+        "name": "Jonah Whitfield",
+        "slug": "jonah-whitfield",
+        "credentials": "MD",
+        "is_medical_reviewer": True,
+        "on_expert_board": True,
+        "bio": _html("""
+            <p>Dr. Whitfield is a neurologist who treats people with nerve and muscle conditions, including many
+            who receive immunoglobulin. He reviews our articles on neurology.</p>"""),
+    },
+]
+
+# --- Side effects ----------------------------------------------------------------------------------------------
+
+MILD, SERIOUS = SideEffect.Seriousness.MILD, SideEffect.Seriousness.SERIOUS
+DURING, DELAYED = SideEffect.Onset.DURING, SideEffect.Onset.DELAYED
+
+SIDE_EFFECTS = [
+    {
+        "name": "Headache",
+        "slug": "headache",
+        "seriousness": MILD,
+        "onset": DURING,
+        "description": (
+            "A dull or throbbing ache in the head. It is one of the most common reactions to IVIG and can start "
+            "during the infusion or in the day or two after it."
+        ),
+        "what_helps": (
+            "A slower infusion and drinking plenty of fluids before and after. Your care team may suggest taking "
+            "acetaminophen or an antihistamine before the infusion."
+        ),
+        "when_to_seek_help": (
+            "Call your care team the same day if the headache is severe, does not ease with your usual pain "
+            "relief, or comes with a stiff neck, fever, vomiting or eyes that hurt in bright light."
+        ),
+    },
+    {
+        "name": "High blood pressure",
+        "slug": "high-blood-pressure",
+        "seriousness": MILD,
+        "onset": DURING,
+        "description": (
+            "A rise in blood pressure during the infusion. Most people cannot feel it, which is why the nurse "
+            "checks your blood pressure regularly while you are being treated."
+        ),
+        "what_helps": (
+            "Slowing the infusion usually brings it back down. Let your care team know beforehand if you already "
+            "have high blood pressure."
+        ),
+        "when_to_seek_help": (
+            "Tell the nurse straight away if you get a sudden severe headache, blurred vision or chest pain."
+        ),
+    },
+    {
+        "name": "Fever",
+        "slug": "fever",
+        "seriousness": MILD,
+        "onset": DURING,
+        "description": (
+            "A raised temperature, sometimes with flushing or feeling hot, during or a few hours after the infusion."
+        ),
+        "what_helps": "Slowing or pausing the infusion, and sometimes acetaminophen before or during treatment.",
+        "when_to_seek_help": (
+            "Call your care team if the fever lasts after you get home or comes with a severe headache or stiff "
+            "neck. A fever can also be a sign of infection, so mention it if you feel generally unwell."
+        ),
+    },
+    {
+        "name": "Chills",
+        "slug": "chills",
+        "seriousness": MILD,
+        "onset": DURING,
+        "description": "Feeling cold and shivery, sometimes with shaking, often together with a fever.",
+        "what_helps": (
+            "A slower infusion, a warm blanket, and any medicines your care team gives you before the infusion."
+        ),
+        "when_to_seek_help": (
+            "Tell the nurse if the shaking is strong or comes with trouble breathing, a rash or dizziness."
+        ),
+    },
+    {
+        "name": "Nausea or vomiting",
+        "slug": "nausea-or-vomiting",
+        "seriousness": MILD,
+        "onset": DURING,
+        "description": "Feeling sick to your stomach, and sometimes throwing up, during or soon after the infusion.",
+        "what_helps": (
+            "A slower infusion, a light meal beforehand and sipping fluids. Your care team can offer anti-sickness "
+            "medicine if it keeps happening."
+        ),
+        "when_to_seek_help": (
+            "Call your care team if you cannot keep fluids down, or if vomiting comes with a severe headache or a "
+            "stiff neck."
+        ),
+    },
+    {
+        "name": "Muscle aches",
+        "slug": "muscle-aches",
+        "seriousness": MILD,
+        "onset": DURING,
+        "description": (
+            "Sore or aching muscles, or a general achy, flu-like feeling. Some people also have back or joint pain."
+        ),
+        "what_helps": (
+            "Slowing the infusion, drinking enough fluids, and a simple pain reliever such as acetaminophen if "
+            "your care team agrees."
+        ),
+        "when_to_seek_help": (
+            "Call your care team if the pain is severe or lasts more than a couple of days, or if you notice dark "
+            "urine."
+        ),
+    },
+    {
+        "name": "Aseptic meningitis",
+        "slug": "aseptic-meningitis",
+        "seriousness": SERIOUS,
+        "onset": DELAYED,
+        "description": (
+            "Swelling of the thin layers that cover the brain and spinal cord, not caused by an infection. It brings "
+            "a severe headache, a stiff neck, fever, feeling sick and discomfort in bright light. It usually starts "
+            "within a day or two of an infusion and settles over several days."
+        ),
+        "what_helps": (
+            "It is more likely with high doses and fast infusions, so a slower rate may lower the risk. If it has "
+            "happened before, your care team may change your dose, your product or the medicines you take first."
+        ),
+        "when_to_seek_help": (
+            "Contact your care team straight away, or get urgent care, if you have a severe headache with a stiff "
+            "neck, fever, vomiting or sensitivity to light after an infusion."
+        ),
+    },
+    {
+        "name": "Hemolysis",
+        "slug": "hemolysis",
+        "seriousness": SERIOUS,
+        "onset": DELAYED,
+        "description": (
+            "Red blood cells break down faster than the body can replace them, which can lead to anemia (a low red "
+            "blood cell count). It usually shows up in the days after an infusion."
+        ),
+        "what_helps": (
+            "It is more likely with high doses and in people with blood group A, B or AB. Your care team may check "
+            "your blood count after treatment."
+        ),
+        "when_to_seek_help": (
+            "Call your care team if you notice dark or reddish-brown urine, yellow skin or eyes, unusual tiredness, "
+            "a fast heartbeat or shortness of breath."
+        ),
+    },
+    {
+        "name": "Kidney problems",
+        "slug": "kidney-problems",
+        "seriousness": SERIOUS,
+        "onset": DELAYED,
+        "description": (
+            "Rarely, IVIG affects how well the kidneys work, and in very rare cases it leads to kidney failure. "
+            "Problems usually appear within a few days of an infusion."
+        ),
+        "what_helps": (
+            "Drinking enough fluid before infusions, a slower rate, and blood tests of kidney function for people at "
+            "higher risk, such as those with kidney disease or diabetes, those over 65, and those taking medicines "
+            "that affect the kidneys."
+        ),
+        "when_to_seek_help": (
+            "Call your care team if you pass much less urine than usual, have swelling in your legs, ankles or "
+            "around your eyes, gain weight suddenly, or feel unusually tired or short of breath."
+        ),
+    },
+    {
+        "name": "Blood clots",
+        "slug": "blood-clots",
+        "seriousness": SERIOUS,
+        "onset": DELAYED,
+        "description": (
+            "A clot that blocks a vein or an artery. Clots in the legs or lungs, heart attacks and strokes have all "
+            "been reported with immunoglobulin treatment, though they are rare."
+        ),
+        "what_helps": (
+            "Drinking enough fluids, keeping active and a slower infusion. Your care team weighs your own risk, "
+            "which is higher with older age, earlier clots, long periods without moving, medicines containing "
+            "estrogen, and heart disease."
+        ),
+        "when_to_seek_help": (
+            "Call emergency services for chest pain, sudden shortness of breath, or sudden weakness, numbness, a "
+            "drooping face or trouble speaking. Contact your care team quickly about pain, warmth or swelling in "
+            "one arm or leg."
+        ),
+    },
+    {
+        "name": "Severe allergic reaction (anaphylaxis)",
+        "slug": "anaphylaxis",
+        "seriousness": SERIOUS,
+        "onset": DURING,
+        "description": (
+            "A sudden, serious allergic reaction that affects the whole body. It is rare and usually happens soon "
+            "after the infusion starts. People who lack a type of antibody called IgA and have antibodies against "
+            "it are at higher risk."
+        ),
+        "what_helps": (
+            "The infusion is stopped at once. The team gives emergency medicines such as epinephrine and an "
+            "antihistamine such as diphenhydramine, and calls emergency services if the reaction does not settle."
+        ),
+        "when_to_seek_help": (
+            "Get help immediately for trouble breathing or swallowing, wheezing, swelling of the lips, tongue or "
+            "throat, hives spreading over the body, feeling faint, or a racing heartbeat. If it happens at home, "
+            "call emergency services."
+        ),
+    },
+]
+
+MILD_SIDE_EFFECTS = [effect["slug"] for effect in SIDE_EFFECTS if effect["seriousness"] == MILD]
+SERIOUS_SIDE_EFFECTS = [effect["slug"] for effect in SIDE_EFFECTS if effect["seriousness"] == SERIOUS]
+
+# --- Products --------------------------------------------------------------------------------------------------
+
+# US approvals only, and a year only where it is certain.
+PRODUCTS = [
+    {
+        "brand_name": "Carimune NF",
+        "slug": "carimune-nf",
+        "nonproprietary_name": "immune globulin intravenous (human), nanofiltered",
+        "manufacturer": "CSL Behring",
+        "concentration": "3% to 12% once mixed",
+        "notes": (
+            "A freeze-dried powder that is mixed with sterile fluid just before the infusion, so the strength can "
+            "be adjusted. It contains sucrose, a sugar that has been linked to a higher risk of kidney problems "
+            "with IVIG."
+        ),
+        "approvals": [("itp", None), ("primary-immunodeficiency", None)],
+    },
+    {
+        "brand_name": "Flebogamma DIF",
+        "slug": "flebogamma-dif",
+        "nonproprietary_name": "immune globulin intravenous (human), 5% and 10% liquid",
+        "manufacturer": "Grifols",
+        "concentration": "5% and 10%",
+        "notes": (
+            "A ready-to-use liquid in two strengths. In the US the 10% strength is the one approved for chronic "
+            "ITP; both strengths are approved for primary immunodeficiency."
+        ),
+        "approvals": [("itp", None), ("primary-immunodeficiency", None)],
+    },
+    {
+        "brand_name": "Gammaked",
+        "slug": "gammaked",
+        "nonproprietary_name": "immune globulin injection (human), 10% caprylate/chromatography purified",
+        "manufacturer": "Kedrion Biopharma",
+        "concentration": "10%",
+        "notes": "A ready-to-use liquid, so nothing needs to be mixed before the infusion.",
+        "approvals": [("itp", None), ("primary-immunodeficiency", None), ("cidp", None)],
+    },
+    {
+        "brand_name": "Gammaplex",
+        "slug": "gammaplex",
+        "nonproprietary_name": "immune globulin intravenous (human), 5% and 10% liquid",
+        "manufacturer": "Bio Products Laboratory",
+        "concentration": "5% and 10%",
+        "notes": "A ready-to-use liquid in two strengths.",
+        "approvals": [("itp", None), ("primary-immunodeficiency", None)],
+    },
+    {
+        "brand_name": "Gamunex-C",
+        "slug": "gamunex-c",
+        "nonproprietary_name": "immune globulin injection (human), 10% caprylate/chromatography purified",
+        "manufacturer": "Grifols",
+        "concentration": "10%",
+        "notes": "A ready-to-use liquid. For primary immunodeficiency it can also be given under the skin.",
+        "approvals": [("itp", None), ("primary-immunodeficiency", None), ("cidp", None)],
+    },
+    {
+        "brand_name": "Octagam",
+        "slug": "octagam",
+        "nonproprietary_name": "immune globulin intravenous (human), 5% and 10% liquid",
+        "manufacturer": "Octapharma",
+        "concentration": "5% and 10%",
+        "notes": (
+            "A ready-to-use liquid in two strengths. In the US the 10% strength is approved for chronic ITP in "
+            "adults and the 5% strength for primary immunodeficiency."
+        ),
+        "approvals": [("itp", None), ("primary-immunodeficiency", None)],
+    },
+    {
+        "brand_name": "Panzyga",
+        "slug": "panzyga",
+        "nonproprietary_name": "immune globulin intravenous-ifas (human), 10% liquid",
+        "manufacturer": "Octapharma",
+        "concentration": "10%",
+        "notes": "A ready-to-use liquid, so nothing needs to be mixed before the infusion.",
+        "approvals": [("itp", None), ("primary-immunodeficiency", None), ("cidp", None)],
+    },
+    {
+        "brand_name": "Privigen",
+        "slug": "privigen",
+        "nonproprietary_name": "immune globulin intravenous (human), 10% liquid",
+        "manufacturer": "CSL Behring",
+        "concentration": "10%",
+        "notes": "A ready-to-use liquid that is stored at room temperature.",
+        "approvals": [("itp", 2007), ("primary-immunodeficiency", 2007), ("cidp", None)],
+    },
+]
+
+# --- Sources ---------------------------------------------------------------------------------------------------
+
+ACCESSED_ON = datetime.date(2025, 4, 10)
+JOURNAL, WEB_PAGE = Source.Kind.JOURNAL_ARTICLE, Source.Kind.WEB_PAGE
+
+# In the order the IVIG therapy article cites them.
+SOURCES = {
+    "uptodate-ivig-2023": {
+        "kind": WEB_PAGE,
+        "authors": [],
+        "title": "Patient education: intravenous immune globulin (IVIG) (beyond the basics)",
+        "publication": "UpToDate",
+        "publisher": "Wolters Kluwer",
+        "year": 2023,
+        "published_on": datetime.date(2023, 2, 13),
+        "url": "https://www.uptodate.com/contents/intravenous-immune-globulin-ivig-beyond-the-basics",
+        "accessed_on": ACCESSED_ON,
+    },
+    "medlineplus-immune-response-2022": {
+        "kind": WEB_PAGE,
+        "authors": [],
+        "title": "Immune response",
+        "publication": "MedlinePlus",
+        "publisher": "National Library of Medicine",
+        "year": 2022,
+        "published_on": datetime.date(2022, 1, 23),
+        "url": "https://medlineplus.gov/ency/article/000821.htm",
+        "accessed_on": ACCESSED_ON,
+    },
+    "hooper-2008": {
+        "kind": JOURNAL,
+        "authors": [("Hooper", "JA")],
+        "title": "Intravenous immunoglobulins: evolution of commercial IVIG preparations",
+        "publication": "Immunol Allergy Clin North Am",
+        "year": 2008,
+        "volume": "28",
+        "issue": "4",
+        "pages": "765-778",
+        "doi": "10.1016/j.iac.2008.06.002",
+    },
+    "perez-2017": {
+        "kind": JOURNAL,
+        "authors": [("Perez", "EE"), ("Orange", "JS"), ("Bonilla", "F")],
+        "has_more_authors": True,
+        "title": "Update on the use of immunoglobulin in human disease: a review of evidence",
+        "publication": "J Allergy Clin Immunol",
+        "year": 2017,
+        "volume": "139",
+        "issue": "3S",
+        "pages": "S1-S46",
+        "doi": "10.1016/j.jaci.2016.09.023",
+    },
+    "cdc-primary-immunodeficiency": {
+        "kind": WEB_PAGE,
+        "authors": [],
+        "title": "Primary Immunodeficiency (PI)",
+        "publication": "CDC",
+        "publisher": "Centers for Disease Control and Prevention",
+        "url": "https://www.cdc.gov/genomics/disease/primary_immunodeficiency.htm",
+        "accessed_on": ACCESSED_ON,
+    },
+    "jusufovic-2018": {
+        "kind": JOURNAL,
+        "authors": [("Jusufović", "E"), ("Sinanović", "O")],
+        "has_more_authors": True,
+        "title": "Multifocal motor neuropathy: case reports",
+        "publication": "Acta Clin Croat",
+        "year": 2018,
+        "volume": "57",
+        "issue": "3",
+        "pages": "581-587",
+    },
+    "guo-2018": {
+        "kind": JOURNAL,
+        "authors": [("Guo", "Y"), ("Tian", "X")],
+        "has_more_authors": True,
+        "title": "Adverse effects of immunoglobulin therapy",
+        "publication": "Front Immunol",
+        "year": 2018,
+        "volume": "9",
+        "pages": "1299",
+        "doi": "10.3389/fimmu.2018.01299",
+    },
+    "kaveri-2011": {
+        "kind": JOURNAL,
+        "authors": [("Kaveri", "SV"), ("Maddur", "MS")],
+        "has_more_authors": True,
+        "title": "Intravenous immunoglobulins in immunodeficiencies: more than mere replacement therapy",
+        "publication": "Clin Exp Immunol",
+        "year": 2011,
+        "volume": "164",
+        "issue": "Suppl 2",
+        "pages": "2-5",
+        "doi": "10.1111/j.1365-2249.2011.04387.x",
+    },
+    "perez-2021": {
+        "kind": JOURNAL,
+        "authors": [("Perez", "EE"), ("Hébert", "J")],
+        "has_more_authors": True,
+        "title": (
+            "Efficacy, safety and tolerability of a new 10% intravenous immunoglobulin for the treatment of "
+            "primary immunodeficiencies"
+        ),
+        "publication": "Front Immunol",
+        "year": 2021,
+        "volume": "12",
+        "pages": "707463",
+        "doi": "10.3389/fimmu.2021.707463",
+    },
+    "allen-2020": {
+        "kind": JOURNAL,
+        "authors": [("Allen", "JA"), ("Gelinas", "DF")],
+        "has_more_authors": True,
+        "title": "Immunoglobulin administration for the treatment of CIDP: IVIG or SCIG?",
+        "publication": "J Neurol Sci",
+        "year": 2020,
+        "volume": "408",
+        "pages": "116497",
+        "doi": "10.1016/j.jns.2019.116497",
+    },
+    "zahavi-2020": {
+        "kind": JOURNAL,
+        "authors": [("Zahavi", "D"), ("Weiner", "L")],
+        "title": "Monoclonal antibodies in cancer therapy",
+        "publication": "Antibodies (Basel)",
+        "year": 2020,
+        "volume": "9",
+        "issue": "3",
+        "pages": "34",
+        "doi": "10.3390/antib9030034",
+    },
+    "castagnoli-2019": {
+        "kind": JOURNAL,
+        "authors": [("Castagnoli", "R"), ("Delmonte", "OM")],
+        "has_more_authors": True,
+        "title": (
+            "Hematopoietic Stem Cell Transplantation in Primary Immunodeficiency Diseases: Current Status and "
+            "Future Perspectives"
+        ),
+        "publication": "Front Pediatr",
+        "year": 2019,
+        "published_on": datetime.date(2019, 8, 8),
+        "volume": "7",
+        "pages": "295",
+    },
+    "zaki-2023": {
+        "kind": JOURNAL,
+        "authors": [("Zaki", "HA"), ("Iftikhar", "H")],
+        "has_more_authors": True,
+        "title": (
+            "Plasma exchange (PE) versus intravenous immunoglobulin (IVIG) for the treatment of Guillain-Barré "
+            "syndrome (GBS) in patients with severe symptoms: A systematic review and meta-analysis"
+        ),
+        "publication": "eNeurologicalSci",
+        "year": 2023,
+        "volume": "31",
+        "pages": "100468",
+        "doi": "10.1016/j.ensci.2023.100468",
+    },
+    "shrestha-2019": {
+        "kind": JOURNAL,
+        "authors": [("Shrestha", "P"), ("Karmacharya", "P")],
+        "has_more_authors": True,
+        "title": (
+            "Impact of IVIG vs. SCIG on IgG trough level and infection incidence in primary immunodeficiency "
+            "diseases: A systematic review and meta-analysis of clinical studies"
+        ),
+        "publication": "World Allergy Organ J",
+        "year": 2019,
+        "volume": "12",
+        "issue": "10",
+        "pages": "100068",
+        "doi": "10.1016/j.waojou.2019.100068",
+    },
+}
+
+# --- Articles --------------------------------------------------------------------------------------------------
+
+ITP_ARTICLE_BODY = _html("""
+<h2>What is IVIG?</h2>
+<p>IVIG stands for intravenous immunoglobulin. It is a medicine made of antibodies, the proteins your immune system
+uses to recognize germs. “Intravenous” means it goes straight into a vein through a drip, so it reaches your
+bloodstream quickly.</p>
+<p>The antibodies in IVIG are mostly of one type, called immunoglobulin G or IgG. They come from plasma, the liquid
+part of blood, given by healthy donors. Each batch pools the plasma of a very large number of people, somewhere
+between 1,000 and 100,000, which is then purified and concentrated. Doctors have used IVIG for more than 40
+years.</p>
+<h2>How IVIG helps in ITP</h2>
+<p>Platelets are tiny pieces of cells in your blood. They gather wherever a blood vessel is damaged and help plug
+it, so a cut stops bleeding. In immune thrombocytopenia (ITP), the immune system wrongly treats your own platelets
+as a threat. Antibodies stick to them, and immune cells called macrophages then clear them away, mainly in the
+spleen. With fewer platelets, you may bruise easily or bleed more than usual.</p>
+<p>Nobody knows exactly how IVIG works in ITP. The leading idea is that the donated antibodies fill up the
+“docking sites” on macrophages, known as Fc receptors. While those sites are busy, the macrophages are less able
+to catch platelets that are coated with antibodies, so more platelets survive.</p>
+<h2>When is it used?</h2>
+<p>IVIG is one of the first treatments doctors turn to for ITP, especially when platelets need to go up fast. It is
+used for both children and adults, and it tends to work just as well, with similar side effects, at any age. It can
+be given on its own or together with other medicines.</p>
+<p>Your care team might suggest IVIG:</p>
+<ul>
+<li>when your platelet count is very low and the risk of serious bleeding is high</li>
+<li>when you are already bleeding heavily</li>
+<li>before an operation or another procedure, to bring your platelets up to a safer level</li>
+<li>when corticosteroids (steroid medicines), another common first treatment, have not helped or are not a good
+choice for you</li>
+</ul>
+<h2>Which products are used</h2>
+<p>Several companies make IVIG, and each brand is prepared a little differently. In the United States, brands
+approved for ITP include Carimune NF, Flebogamma DIF, Gammaked, Gammaplex, Gamunex-C, Octagam, Panzyga and
+Privigen. Some come in more than one strength, and not every strength is approved for ITP. Your care team chooses a
+product based on your needs and what is available.</p>
+<h2>How it is given</h2>
+<p>A nurse gives IVIG through a thin tube placed in a vein, usually at a hospital or infusion clinic. Each infusion
+can take several hours, depending on the product and your dose. The drip usually starts slowly and is sped up if you
+are feeling well.</p>
+<p>For ITP, IVIG is normally a short course rather than a long-term treatment. There are two common patterns:</p>
+<ul>
+<li>a higher dose over one or two days</li>
+<li>a lower dose spread over as many as five days</li>
+</ul>
+<p>Your exact dose depends on the product, your weight, how severe your ITP is and how likely you are to have side
+effects.</p>
+<h2>How well it works</h2>
+<p>IVIG helps most people with ITP. Roughly 70 to 80 out of every 100 people see their platelet count rise, usually
+within a few days.</p>
+<p>The boost does not last, though. Platelet counts often start to fall again within days to a few weeks. That is why
+IVIG is often used to get through a risky time, such as a bleed or an operation. Many people need another dose later,
+or a different treatment to keep their platelets steady in the long run. Your care team will check your blood counts
+to see how you respond.</p>
+<h2>Side effects</h2>
+<p>Most people cope well with IVIG, and most side effects are mild. They usually appear during the infusion or soon
+after it. The most common ones are:</p>
+<ul>
+<li>headache</li>
+<li>high blood pressure</li>
+<li>fever</li>
+<li>chills</li>
+<li>feeling sick (nausea) or vomiting</li>
+<li>aching muscles</li>
+</ul>
+<p>Slowing the drip and drinking plenty of fluids often keeps these mild. Your doctor may also suggest taking a pain
+reliever such as acetaminophen, or an antihistamine, before the infusion to help prevent them.</p>
+<h3>Rare but serious side effects</h3>
+<p>A small number of people have more serious problems. They are uncommon, but it helps to know about them:</p>
+<ul>
+<li><strong>aseptic meningitis</strong>: swelling of the layers that cover the brain and spinal cord, not caused by
+an infection, which brings a severe headache and a stiff neck</li>
+<li><strong>hemolysis</strong>: red blood cells breaking down faster than normal</li>
+<li><strong>kidney problems</strong>, which in rare cases can mean kidney failure</li>
+<li><strong>blood clots</strong></li>
+<li><strong>a severe allergic reaction</strong> (anaphylaxis)</li>
+</ul>
+<p>This is why a nurse keeps an eye on you throughout the infusion. If anything feels wrong, during the infusion or in
+the days after, tell your care team straight away.</p>
+<h2>Questions to ask your care team</h2>
+<ul>
+<li>Why do you think IVIG is right for me now?</li>
+<li>How many days will my course take, and how long is each infusion?</li>
+<li>Should I take anything before my infusion?</li>
+<li>Which symptoms afterwards mean I should call you?</li>
+<li>What is the plan if my platelets drop again?</li>
+</ul>""")
+
+IVIG_THERAPY_ARTICLE_BODY = _html("""
+<h2>What immunoglobulins are</h2>
+<p>Your immune system protects you from things it sees as foreign, such as bacteria, viruses and toxins. Doctors
+call these outside substances antigens. One of the immune system’s main tools against them is a family of proteins
+called immunoglobulins, also known as antibodies.</p>
+<p>Antibodies latch on to antigens. This marks them, so that other immune cells can find and destroy them. When your
+body does not make enough working antibodies, or your immune system is not working as it should, you are more
+likely to get infections and some other illnesses. Doctors describe this as being immunocompromised, or having an
+immunodeficiency.</p>
+<p>Intravenous immunoglobulin (IVIG) is a medicine that gives you antibodies from other people. It is made from
+plasma, the liquid part of blood, donated by thousands of healthy people. The antibodies are separated out, purified
+and made into a liquid that is dripped into a vein. Because it comes from human blood rather than from a chemical
+recipe, IVIG is known as a biologic.</p>
+<h2>What IVIG is used for</h2>
+<p>IVIG works in two broad ways. For people who cannot make enough antibodies, it tops up the supply. For people whose
+immune system is attacking their own body, larger doses help calm that attack. Conditions often treated with IVIG
+include:</p>
+<ul>
+<li><strong>primary immunodeficiency (PI)</strong>, a group of mostly inherited conditions in which part of the
+immune system is missing or does not work well</li>
+<li><strong>immune thrombocytopenia (ITP)</strong>, in which the immune system destroys platelets, the blood cells
+that help blood clot</li>
+<li><strong>chronic inflammatory demyelinating polyneuropathy (CIDP)</strong>, a long-lasting nerve condition that
+causes weakness and numbness</li>
+<li><strong>multifocal motor neuropathy (MMN)</strong>, a rare nerve condition that slowly weakens muscles, often in
+the hands and arms</li>
+<li><strong>Guillain-Barré syndrome (GBS)</strong>, a sudden attack on the nerves that can make weakness spread
+quickly</li>
+</ul>
+<p>IVIG is used for some other immune and nerve conditions too. Not every use is approved in every country, so ask
+your specialist why it is being suggested for you.</p>
+<h2>What to expect at an infusion</h2>
+<p>You can have IVIG at a hospital or clinic, in a doctor’s office, or at home with a visiting nurse. Wherever it
+happens, a trained health professional stays with you.</p>
+<p>The nurse puts a thin tube called an IV line into a vein, usually in your arm. You may feel a quick sting as the
+needle goes in, but after that the infusion should not hurt. The medicine then runs slowly from a bag or bottle
+through the tube into your blood.</p>
+<p>An infusion commonly lasts between one and four hours. The time depends on your dose, the product and how your
+body handles it. Early infusions usually start at a slow rate. If you feel fine, the nurse speeds it up in steps,
+about every 30 to 60 minutes. Once you have had several infusions without any problems, yours may take only one to
+two hours.</p>
+<p>How often you need IVIG depends on your condition. For many long-term conditions it is given every three to four
+weeks, and many people keep having it for years. Because the doses are spaced out, treatment usually fits around
+daily life.</p>
+<p>Things many people find helpful on the day:</p>
+<ul>
+<li>drinking plenty of water before the infusion, unless your care team has asked you to limit fluids</li>
+<li>wearing comfortable clothes with sleeves that roll up easily</li>
+<li>bringing something to read, watch or listen to</li>
+<li>asking beforehand whether you should take any medicines before you start</li>
+</ul>
+<h2>Side effects</h2>
+<p>Most people handle IVIG well. When side effects happen, they are usually mild and show up early, within the first
+30 to 60 minutes of the infusion. They often settle when the nurse slows or pauses the drip. Common ones include:</p>
+<ul>
+<li>headache</li>
+<li>fever and chills</li>
+<li>feeling sick or vomiting</li>
+<li>muscle aches</li>
+<li>a rise in blood pressure</li>
+</ul>
+<p>Drinking enough fluids and a slower infusion can help. Some people are given acetaminophen or an antihistamine
+before each infusion to head off reactions.</p>
+<p>Much less often, problems appear hours or days later. These delayed reactions are rare but can be serious:</p>
+<ul>
+<li><strong>aseptic meningitis</strong>, which causes a severe headache, a stiff neck and sensitivity to light</li>
+<li><strong>hemolysis</strong>, the breakdown of red blood cells, which can cause tiredness, pale or yellow skin
+and dark urine</li>
+<li><strong>kidney problems</strong></li>
+<li><strong>blood clots</strong> in a vein or an artery</li>
+</ul>
+<h2>When to get help</h2>
+<p>Because a health professional is with you during the infusion, they can act quickly if something goes wrong. Tell
+them at once if you notice signs of a severe allergic reaction, called anaphylaxis, such as:</p>
+<ul>
+<li>trouble breathing, wheezing or a tight chest</li>
+<li>swelling of the lips, tongue, face or throat</li>
+<li>hives or an itchy rash spreading over your body</li>
+<li>feeling dizzy, faint or confused</li>
+<li>a racing heartbeat</li>
+</ul>
+<p>Along with the IVIG, your prescriber usually orders medicines to treat reactions, and home infusion nurses follow a
+set plan. This normally means slowing or stopping the infusion, giving medicines such as epinephrine (an adrenaline
+injection) or diphenhydramine (an antihistamine), letting your prescriber know, and calling emergency services if
+the reaction does not settle.</p>
+<p>After you get home, call your care team if you have a severe headache with a stiff neck, dark urine, much less
+urine than usual, or swelling in your legs. Get emergency help straight away for chest pain, sudden shortness of
+breath, or sudden weakness, numbness or trouble speaking. Pain, warmth and swelling in one arm or leg also need to
+be checked quickly.</p>
+<h2>How well it works</h2>
+<p>IVIG has a long track record. Many studies show that it is effective, safe and well tolerated, and for most
+immunodeficiencies it is the standard treatment.</p>
+<p>For people with primary immunodeficiency, regular IVIG raises antibody levels and helps prevent serious infections.
+New products are tested this way too: in one study, people with PI received a new 10% IVIG product every three to
+four weeks and were followed for a whole year to check how well it protected them and how well they tolerated
+it.</p>
+<p>In CIDP, a study compared IVIG with a placebo, a dummy infusion, given every three weeks. After 24 weeks, people who
+had IVIG were more likely to have less disability than those who had the placebo. In Guillain-Barré syndrome, IVIG
+and plasma exchange both help people recover, and reviews comparing them find they work about as well as each other.
+In ITP, most people see their platelet count rise within days, although the effect usually wears off after a few
+weeks.</p>
+<h2>Alternatives</h2>
+<p>IVIG is not right, or not available, for everyone. It is expensive, each infusion takes time and planning, and
+because it depends on donated plasma, supplies sometimes run short. Depending on your condition, other options
+include:</p>
+<ul>
+<li><strong>subcutaneous immunoglobulin (SCIG)</strong>: antibodies given under the skin, often at home, in smaller
+and more frequent doses</li>
+<li><strong>plasma exchange</strong>, which filters harmful antibodies out of the blood; it is an established
+treatment for Guillain-Barré syndrome</li>
+<li><strong>monoclonal antibodies</strong>, lab-made antibodies designed to act on one specific target in the
+body</li>
+<li><strong>stem cell transplantation</strong>, which can replace a faulty immune system in some types of primary
+immunodeficiency</li>
+</ul>
+<p>Each option has its own benefits and risks. Your care team can help you weigh them up.</p>
+<h2>Summary</h2>
+<p>IVIG is a medicine made from antibodies collected from the plasma of thousands of healthy donors. It is dripped
+into a vein to support an immune system that is too weak, or to calm one that is attacking the body. You can have
+it at a clinic, in a doctor’s office or at home with a nurse, and an infusion usually takes a few hours. Most side
+effects are mild and ease when the infusion is slowed, but a few rare reactions need quick attention. If you are
+wondering whether IVIG could help you, talk to your care team.</p>""")
+
+SCIG_ARTICLE_BODY = _html("""
+<h2>What is SCIG?</h2>
+<p>Subcutaneous immunoglobulin (SCIG) contains the same kind of donated antibodies as IVIG. The difference is where
+it goes: instead of into a vein, it goes into the layer of fat just under the skin, usually on the belly or
+thighs.</p>
+<h2>How it is given</h2>
+<p>Most people have smaller doses more often, commonly once a week or every two weeks. After training from a nurse,
+many people, or someone in their family, give SCIG at home with a small pump or a syringe. Several needles may be
+used at the same time in different places.</p>
+<h2>Possible benefits</h2>
+<p>Because the doses are smaller and closer together, antibody levels in the blood stay steadier between treatments.
+Reactions that affect the whole body, such as headache or fever, are less common than with IVIG, and there is no
+need for a drip in a vein.</p>
+<h2>Things to consider</h2>
+<p>Redness, swelling or itching where the needle goes in are common, and usually fade within a day or two. SCIG also
+means more frequent treatments and getting comfortable with the equipment. Talk to your care team about whether it
+could suit you.</p>""")
+
+ARTICLES = [
+    {
+        "title": "IVIG for immune thrombocytopenia",
+        "slug": "ivig-for-immune-thrombocytopenia",
+        "kind": Article.Kind.TREATMENT_GUIDE,
+        "status": Article.Status.PUBLISHED,
+        "dek": (
+            "How IVIG raises platelet counts in ITP, when your care team may suggest it, what an infusion involves "
+            "and which side effects to look out for."
+        ),
+        "meta_description": (
+            "IVIG for immune thrombocytopenia (ITP): how it works, when it is used, how it is given, how well it "
+            "works and its side effects."
+        ),
+        "body": ITP_ARTICLE_BODY,
+        "author": "maren-holt",
+        "fact_checker": "tomas-reyes",
+        "published_at": datetime.datetime(2025, 2, 10, 9, 0, tzinfo=datetime.UTC),
+        "last_updated": datetime.date(2025, 7, 21),
+        "funding_disclosure": "None.",
+        "conflict_of_interest": "None.",
+        "conditions": ["itp"],
+        "products": [product["slug"] for product in PRODUCTS],
+        "side_effects": MILD_SIDE_EFFECTS + SERIOUS_SIDE_EFFECTS,
+        "citations": ["perez-2017", "hooper-2008", "guo-2018"],
+    },
+    {
+        "title": "IVIG therapy: uses, infusion, side effects and effectiveness",
+        "slug": "ivig-therapy",
+        "kind": Article.Kind.THERAPY_GUIDE,
+        "status": Article.Status.PUBLISHED,
+        "dek": (
+            "What IVIG is, which conditions it treats, what happens at an infusion, which side effects to watch for "
+            "and what other options there are."
+        ),
+        "meta_description": (
+            "A plain-language guide to IVIG therapy: what it is, what it treats, what an infusion is like, side "
+            "effects, results and alternatives."
+        ),
+        "body": IVIG_THERAPY_ARTICLE_BODY,
+        "author": "elise-varga",
+        "fact_checker": "tomas-reyes",
+        "published_at": datetime.datetime(2025, 4, 14, 9, 0, tzinfo=datetime.UTC),
+        "last_updated": datetime.date(2025, 6, 30),
+        "funding_disclosure": "None.",
+        "conflict_of_interest": "None.",
+        "conditions": ["primary-immunodeficiency", "cidp", "mmn", "guillain-barre-syndrome", "itp"],
+        "products": [product["slug"] for product in PRODUCTS],
+        "side_effects": MILD_SIDE_EFFECTS + SERIOUS_SIDE_EFFECTS,
+        "citations": list(SOURCES),
+    },
+    {
+        "title": "Subcutaneous immunoglobulin at home",
+        "slug": "subcutaneous-immunoglobulin-at-home",
+        "kind": Article.Kind.THERAPY_GUIDE,
+        "status": Article.Status.DRAFT,
+        "dek": "How immunoglobulin given under the skin works, how people give it at home, and what to weigh up.",
+        "body": SCIG_ARTICLE_BODY,
+        "author": "maren-holt",
+        "fact_checker": None,
+        "published_at": None,
+        "last_updated": None,
+        "funding_disclosure": "None.",
+        "conflict_of_interest": "None.",
+        "conditions": ["primary-immunodeficiency", "cidp"],
+        "products": [],
+        "side_effects": [],
+        "citations": ["shrestha-2019", "allen-2020"],
+    },
+]
+
+
+# --- Loading ---------------------------------------------------------------------------------------------------
+
+
+class _Loader:
+    def __init__(self, verbosity, stdout):
+        self.verbosity = verbosity
+        self.stdout = stdout
+        self.created = Counter()
+
+    def ensure(self, model, lookup, values, label=None):
+        """Return ``(row, created)``: the row matching ``lookup``, or a new, validated one made from ``values``."""
+        existing = model._default_manager.filter(**lookup).first()
+        if existing is not None:
+            return existing, False
+        row = model(**values)
+        row.full_clean()
+        row.save()
+        self.created[model] += 1
+        if self.verbosity >= 2:
+            self.stdout.write(f"Created {model._meta.verbose_name} “{label or row}”.\n")
+        return row, True
+
+    def link(self, through, label, **ends):
+        return self.ensure(through, ends, ends, label=label)[0]
+
+
+def load_demo_content(verbosity=1, stdout=None):
+    """
+    Add the demo content that is missing, in one transaction, and return how many rows of each model were created.
+
+    Rows are found by their natural keys (slugs, DOIs or titles, and the pair of rows a link joins). Rows that
+    already exist are left exactly as they are, so an editor's changes survive and a second run creates nothing.
+    """
+    loader = _Loader(verbosity, stdout or sys.stdout)
+    ensure = loader.ensure
+    with transaction.atomic():
+        conditions = {
+            data["slug"]: ensure(Condition, {"slug": data["slug"]}, {**data, "is_published": True})[0]
+            for data in CONDITIONS
+        }
+        for slug, other_slug in RELATED_CONDITIONS:
+            condition, other = conditions[slug], conditions[other_slug]
+            for from_condition, to_condition in ((condition, other), (other, condition)):
+                loader.link(
+                    Condition.related_conditions.through,
+                    f"{from_condition.short_name} → {to_condition.short_name}",
+                    from_condition=from_condition,
+                    to_condition=to_condition,
+                )
+
+        contributors = {data["slug"]: ensure(Contributor, {"slug": data["slug"]}, data)[0] for data in CONTRIBUTORS}
+        side_effects = {data["slug"]: ensure(SideEffect, {"slug": data["slug"]}, data)[0] for data in SIDE_EFFECTS}
+
+        products = {}
+        for data in PRODUCTS:
+            values = {key: value for key, value in data.items() if key != "approvals"}
+            product = products[data["slug"]] = ensure(
+                Product, {"slug": data["slug"]}, {**values, "route": Product.Route.INTRAVENOUS}
+            )[0]
+            for condition_slug, year in data["approvals"]:
+                key = {"product": product, "condition": conditions[condition_slug], "region": "US"}
+                ensure(ProductApproval, key, {**key, "year": year})
+            for slug, side_effect in side_effects.items():
+                key = {"product": product, "side_effect": side_effect}
+                frequency = Frequency.COMMON if slug in MILD_SIDE_EFFECTS else Frequency.RARE
+                ensure(ProductSideEffect, key, {**key, "frequency": frequency}, label=f"{product}: {side_effect}")
+
+        sources = {}
+        for ref, data in SOURCES.items():
+            values = {key: value for key, value in data.items() if key != "authors"}
+            lookup = {"doi__iexact": data["doi"]} if data.get("doi") else {"title__iexact": data["title"]}
+            source, created = ensure(Source, lookup, values)
+            sources[ref] = source
+            if created:
+                for position, (family_name, given_names) in enumerate(data["authors"], start=1):
+                    key = {"source": source, "position": position}
+                    ensure(SourceAuthor, key, {**key, "family_name": family_name, "given_names": given_names})
+
+        for data in ARTICLES:
+            values = {
+                key: value
+                for key, value in data.items()
+                if key not in {"author", "fact_checker", "conditions", "products", "side_effects", "citations"}
+            }
+            values["author"] = contributors[data["author"]]
+            values["fact_checker"] = contributors[data["fact_checker"]] if data["fact_checker"] else None
+            article = ensure(Article, {"slug": data["slug"]}, values)[0]
+            for slug in data["conditions"]:
+                loader.link(
+                    Article.conditions.through, f"{article}: {slug}", article=article, condition=conditions[slug]
+                )
+            for slug in data["products"]:
+                loader.link(Article.products.through, f"{article}: {slug}", article=article, product=products[slug])
+            for position, slug in enumerate(data["side_effects"], start=1):
+                key = {"article": article, "side_effect": side_effects[slug]}
+                frequency = Frequency.COMMON if slug in MILD_SIDE_EFFECTS else Frequency.RARE
+                ensure(ArticleSideEffect, key, {**key, "frequency": frequency, "position": position})
+            for position, ref in enumerate(data["citations"], start=1):
+                key = {"article": article, "source": sources[ref]}
+                ensure(Citation, key, {**key, "position": position})
+    return dict(loader.created)

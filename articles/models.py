@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .richtext import RichTextField
-from .uploads import RandomImagePath, validate_image_file
+from .uploads import RandomImagePath, WebImageField
 
 ICD10_PATTERN = r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$"
 
@@ -52,6 +52,7 @@ class Condition(models.Model):
     summary = models.TextField(
         _("short summary"),
         max_length=400,
+        validators=[MaxLengthValidator(400)],
         help_text=_("One or two plain sentences shown in lists and search results."),
     )
     overview = RichTextField(_("overview"), blank=True, help_text=_("What the condition is and how it affects people."))
@@ -103,11 +104,10 @@ class Contributor(models.Model):
     is_fact_checker = models.BooleanField(_("fact-checker"), default=False)
     is_medical_reviewer = models.BooleanField(_("medical reviewer"), default=False)
     bio = RichTextField(_("biography"), blank=True)
-    photo = models.ImageField(
+    photo = WebImageField(
         _("photo"),
         upload_to=RandomImagePath("contributors"),
         blank=True,
-        validators=[validate_image_file],
         help_text=_("A head-and-shoulders portrait. JPEG, PNG, GIF or WebP, up to 5 MB."),
     )
     photo_alt = models.CharField(
@@ -355,6 +355,7 @@ class Article(models.Model):
     dek = models.TextField(
         _("summary"),
         max_length=300,
+        validators=[MaxLengthValidator(300)],
         help_text=_("One or two sentences under the title that tell the reader what they will learn."),
     )
     body = RichTextField(_("body"), help_text=_("Use “Heading 2” for sections: they become the table of contents."))
@@ -393,11 +394,10 @@ class Article(models.Model):
         verbose_name=_("fact-checked by"),
         help_text=_("Shown to readers as “Fact-checked by”."),
     )
-    hero_image = models.ImageField(
+    hero_image = WebImageField(
         _("hero image"),
         upload_to=RandomImagePath("articles"),
         blank=True,
-        validators=[validate_image_file],
         help_text=_("The picture at the top of the article. JPEG, PNG, GIF or WebP, up to 5 MB."),
     )
     hero_image_alt = models.CharField(

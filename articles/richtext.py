@@ -11,6 +11,7 @@ Rich text: the one module that knows which editor we use and what HTML we keep.
 
 import json
 import re
+from html import unescape
 from urllib.parse import urlsplit
 
 import nh3
@@ -26,7 +27,7 @@ from django.utils.html import strip_tags
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .uploads import inspect_image, random_filename
+from .uploads import inspect_image, random_filename, without_metadata
 
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sup", "sub",
@@ -49,11 +50,16 @@ EXTERNAL_REL = "noopener noreferrer"
 # matches an opening <a> tag exactly, even when a value contains ">".
 _A_TAG = re.compile(r'<a((?:\s+[a-z-]+="[^"]*")*)\s*>')
 _ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
+# Browsers ignore spaces and control characters around an address, drop tabs and newlines
+# inside it and read a backslash as "/": " //evil.example" and "/\evil.example" leave the site.
+_URL_PADDING = "".join(chr(code) for code in range(0x21))
 
 
 def _is_external(href):
-    parts = urlsplit(href.replace("&amp;", "&"))
-    return parts.scheme in {"http", "https"} or (not parts.scheme and href.startswith("//"))
+    """Whether a browser leaves the site for ``href``, reading it as browsers do."""
+    url = unescape(href).strip(_URL_PADDING).replace("\\", "/")
+    url = re.sub(r"[\t\n\r]", "", url)
+    return urlsplit(url).scheme in {"http", "https"} or url.startswith("//")
 
 
 def _mark_external_links(html):
@@ -105,12 +111,9 @@ class RichTextField(models.TextField):
         return super().formfield(**{"form_class": RichTextUploadingFormField, "config_name": "default", **kwargs})
 
 
-def _editor_response(request, url="", error=""):
+def _editor_response(func_num, url="", error=""):
     """Answer in the shape CKEditor 4 expects: a script for its dialog, JSON for drag and drop."""
-    func_num = request.GET.get("CKEditorFuncNum", "")
     if func_num:
-        if not func_num.isdigit():
-            return HttpResponse("Bad request.", status=400, content_type="text/plain")
         script = f"window.parent.CKEDITOR.tools.callFunction({func_num}, {json.dumps(url)}, {json.dumps(error)});"
         return HttpResponse(f"<script>{script}</script>")
     if error:
@@ -128,13 +131,17 @@ def upload_image(request):
     """Store an image uploaded in the editor; staff who may edit articles only."""
     if not request.user.has_perm("articles.change_article"):
         raise PermissionDenied
+    # Printed into a script, so checked before anything is stored: ASCII digits only.
+    func_num = request.GET.get("CKEditorFuncNum", "")
+    if func_num and not re.fullmatch(r"[0-9]+", func_num):
+        return HttpResponse("Bad request.", status=400, content_type="text/plain")
     uploaded = request.FILES.get("upload")
     if uploaded is None:
-        return _editor_response(request, error="Choose an image file to upload.")
+        return _editor_response(func_num, error="Choose an image file to upload.")
     try:
         image_format = inspect_image(uploaded)
     except ValidationError as error:
-        return _editor_response(request, error=" ".join(error.messages))
+        return _editor_response(func_num, error=" ".join(error.messages))
     path = f"uploads/{timezone.now():%Y/%m}/{random_filename(image_format)}"
-    saved = default_storage.save(path, ContentFile(uploaded.read()))
-    return _editor_response(request, url=default_storage.url(saved))
+    saved = default_storage.save(path, ContentFile(without_metadata(uploaded, image_format)))
+    return _editor_response(func_num, url=default_storage.url(saved))

@@ -12,14 +12,18 @@ from io import BytesIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Pillow format name -> file extension we store it under.
 WEB_IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+
+NOT_AN_IMAGE = _("This file is not an image we can read. Upload a JPEG, PNG, GIF or WebP picture.")
 
 # Refuse decompression bombs long before Pillow's own (much larger) limit.
 MAX_PIXELS = 40_000_000
@@ -46,10 +50,7 @@ def inspect_image(uploaded_file):
             width, height = image.size
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError(
-            _("This file is not an image we can read. Upload a JPEG, PNG, GIF or WebP picture."),
-            code="not_an_image",
-        ) from None
+        raise ValidationError(NOT_AN_IMAGE, code="not_an_image") from None
     if image_format not in WEB_IMAGE_FORMATS:
         raise ValidationError(
             _("%(format)s images are not shown by every browser. Upload a JPEG, PNG, GIF or WebP picture.")
@@ -71,6 +72,45 @@ def validate_image_file(uploaded_file):
     if getattr(uploaded_file, "_committed", False):
         return
     inspect_image(uploaded_file)
+
+
+def without_metadata(uploaded_file, image_format):
+    """
+    The image's bytes re-encoded without EXIF and other metadata (phones record where a
+    photo was taken), turned upright first. Animated GIFs are kept as they are.
+    """
+    uploaded_file.seek(0)
+    data = uploaded_file.read()
+    uploaded_file.seek(0)
+    if image_format == "GIF":
+        return data
+    with Image.open(BytesIO(data)) as image:
+        upright = ImageOps.exif_transpose(image)
+        if image_format == "JPEG" and upright.mode not in {"RGB", "L", "CMYK"}:
+            upright = upright.convert("RGB")
+        output = BytesIO()
+        upright.save(output, format=image_format, **({"quality": 90} if image_format in {"JPEG", "WEBP"} else {}))
+    return output.getvalue()
+
+
+class WebImageField(models.ImageField):
+    """
+    An ImageField held to the rules above: checked on validation, told in plain words,
+    and stored without the metadata of the original file.
+    """
+
+    default_validators = [validate_image_file]
+
+    def formfield(self, **kwargs):
+        field = super().formfield(**kwargs)
+        field.error_messages["invalid_image"] = NOT_AN_IMAGE
+        return field
+
+    def pre_save(self, model_instance, add):
+        file = getattr(model_instance, self.attname)
+        if file and not file._committed:
+            file.file = ContentFile(without_metadata(file.file, inspect_image(file.file)), name=file.name)
+        return super().pre_save(model_instance, add)
 
 
 def random_filename(image_format):

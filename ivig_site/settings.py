@@ -163,6 +163,7 @@ CKEDITOR_CONFIGS = {
         ),
         # No calls home: CKEditor 4's version check and cloud plugins reach the internet.
         "versionCheck": False,
+        "extraPlugins": "uploadimage",
         "removePlugins": "exportpdf,scayt,wsc,easyimage,cloudservices,flash,iframe,forms,smiley",
         "height": 420,
         "width": "100%",

@@ -84,7 +84,7 @@ class Source(models.Model):
         blank=True,
         help_text=_("Paste it in any form (“https://doi.org/10…”, “doi:10…”); it is stored as “10.xxxx/…”."),
     )
-    pmid = PMIDField(_("PubMed ID"), max_length=12, blank=True, help_text=_("The PMID number, e.g. “28041678”."))
+    pmid = PMIDField(_("PubMed ID"), max_length=40, blank=True, help_text=_("The PMID number, e.g. “28041678”."))
     url = models.URLField(_("web address"), max_length=500, blank=True)
     accessed_on = models.DateField(
         _("accessed on"), null=True, blank=True, help_text=_("For web pages: when the page was last checked.")

@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format check migrate demo clean
+.PHONY: install run test test-browser lint format check migrate demo clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ run: demo  ## Set up and serve the site with demo content on SQLite (development
 
 test: install  ## Set up and run the whole test suite (DATABASE_URL picks the database; SQLite by default).
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-browser: install  ## Only the journeys in headless Chromium; screenshots land in test-artifacts/.
+	$(BIN)/pytest -m browser $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

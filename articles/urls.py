@@ -1,11 +1,24 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("articles/", views.ArticleListView.as_view(), name="article_list"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
+    path("preview/articles/<int:pk>/", views.ArticlePreviewView.as_view(), name="article_preview"),
+    path("conditions/", views.ConditionListView.as_view(), name="condition_list"),
     path("conditions/<slug:slug>/", views.ConditionDetailView.as_view(), name="condition_detail"),
+    path("conditions/<slug:slug>/rss/", feeds.ConditionFeed(), name="condition_rss"),
+    path("conditions/<slug:slug>/atom/", feeds.ConditionAtomFeed(), name="condition_atom"),
+    path("products/", views.ProductListView.as_view(), name="product_list"),
+    path("products/<slug:slug>/", views.ProductDetailView.as_view(), name="product_detail"),
+    path("side-effects/", views.SideEffectListView.as_view(), name="side_effect_list"),
+    path("side-effects/<slug:slug>/", views.SideEffectDetailView.as_view(), name="side_effect_detail"),
+    path("contributors/<slug:slug>/", views.ContributorDetailView.as_view(), name="contributor_detail"),
+    path("expert-board/", views.ExpertBoardView.as_view(), name="expert_board"),
+    path("feeds/rss/", feeds.LatestArticlesFeed(), name="rss"),
+    path("feeds/atom/", feeds.LatestArticlesAtomFeed(), name="atom"),
 ]

@@ -1,7 +1,17 @@
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Article, Condition
+from feedback.forms import FeedbackForm
+
+from .models import Article, Condition, Contributor, Product, ProductSideEffect, SideEffect
+from .rendering import Outline, group_side_effects, reading_minutes
+from .structured_data import StructuredData
+
+RELATED_ARTICLES = 4
+RECENT_ARTICLES = 5
 
 
 class PreviewMixin:
@@ -29,15 +39,33 @@ class PreviewMixin:
         return response
 
 
+def group_by_kind(articles):
+    """``[(kind label, [article, ...]), ...]`` in the order kinds are declared, each group in the given order."""
+    groups = {kind: [] for kind in Article.Kind}
+    for article in articles:
+        groups[Article.Kind(article.kind)].append(article)
+    return [(kind.label, items) for kind, items in groups.items() if items]
+
+
 class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
+        published = Article.objects.published()
+        featured = published.filter(kind=Article.Kind.THERAPY_GUIDE).select_related("author").first()
         return super().get_context_data(
-            latest_articles=Article.objects.published().for_listing()[:10],
+            featured_guide=featured,
+            latest_articles=published.exclude(pk=featured.pk if featured else None).for_listing()[:6],
             conditions=Condition.objects.published(),
             **kwargs,
         )
+
+
+class ArticleListView(ListView):
+    paginate_by = 20
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
 
 
 class ArticleDetailView(PreviewMixin, DetailView):
@@ -48,6 +76,65 @@ class ArticleDetailView(PreviewMixin, DetailView):
 
     def get_queryset(self):
         return Article.objects.visible_to(self.request.user).for_detail()
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        conditions = list(article.conditions.all())
+        products = list(article.products.all())
+        breadcrumbs = self.breadcrumbs(article, conditions)
+        related = list(Article.objects.published().related_to(article).for_listing()[:RELATED_ARTICLES])
+        recent = (
+            Article.objects.published()
+            .exclude(pk__in=[article.pk, *(other.pk for other in related)])
+            .for_listing()[:RECENT_ARTICLES]
+        )
+        # Until the workflow records a review date, a fact-checked article was last checked when last updated.
+        reviewed_on = article.last_reviewed_on or (article.updated_on if article.fact_checker_id else None)
+        outline = Outline.from_html(article.body)
+        return super().get_context_data(
+            outline=outline,
+            reading_minutes=reading_minutes(article.body),
+            conditions=conditions,
+            products=products,
+            breadcrumbs=breadcrumbs,
+            reviewed_on=reviewed_on,
+            side_effect_groups=group_side_effects(article.article_side_effects.all()),
+            related_articles=related,
+            recent_articles=recent,
+            feedback_form=FeedbackForm() if article.is_live else None,
+            structured_data=StructuredData(self.request).article_page(
+                article, conditions=conditions, products=products, breadcrumbs=breadcrumbs, reviewed_on=reviewed_on
+            ),
+            **kwargs,
+        )
+
+    @staticmethod
+    def breadcrumbs(article, conditions):
+        """``[(name, url), ...]``: home, the article's condition if it has just one (else all articles), itself."""
+        if len(conditions) == 1:
+            parent = (conditions[0].short_name, conditions[0].get_absolute_url())
+        else:
+            parent = ("Articles", reverse("articles:article_list"))
+        return [("Home", reverse("articles:home")), parent, (article.title, article.get_absolute_url())]
+
+
+class ArticlePreviewView(ArticleDetailView):
+    """Any version of an article by its id, working copies included: staff who may view articles only."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if not self.can_preview():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return Article.objects.for_detail()
+
+
+class ConditionListView(ListView):
+    def get_queryset(self):
+        return Condition.objects.published()
 
 
 class ConditionDetailView(PreviewMixin, DetailView):
@@ -63,9 +150,78 @@ class ConditionDetailView(PreviewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         condition = self.object
+        articles = Article.objects.visible_to(self.request.user).filter(conditions=condition).for_listing()
+        approvals = list(condition.approvals.select_related("product").order_by("product__brand_name", "region"))
+        products = list({approval.product.pk: approval.product for approval in approvals}.values())
         return super().get_context_data(
-            articles=Article.objects.visible_to(self.request.user).filter(conditions=condition).for_listing(),
-            approvals=condition.approvals.select_related("product").order_by("product__brand_name", "region"),
+            articles_by_kind=group_by_kind(articles),
+            approvals=approvals,
             related_conditions=condition.related_conditions.published(),
+            structured_data=StructuredData(self.request).condition_page(condition, approved_products=products),
             **kwargs,
         )
+
+
+class ProductListView(ListView):
+    def get_queryset(self):
+        return Product.objects.for_listing()
+
+
+class ProductDetailView(DetailView):
+    def get_queryset(self):
+        return Product.objects.for_detail()
+
+    def get_context_data(self, **kwargs):
+        product = self.object
+        links = list(product.product_side_effects.all())
+        approvals = list(product.approvals.all())
+        return super().get_context_data(
+            approvals=approvals,
+            side_effect_groups=group_side_effects(links),
+            articles=Article.objects.published().filter(products=product).for_listing(),
+            structured_data=StructuredData(self.request).product_page(
+                product, side_effects=[link.side_effect for link in links], approvals=approvals
+            ),
+            **kwargs,
+        )
+
+
+class SideEffectListView(ListView):
+    model = SideEffect
+
+    def get_context_data(self, **kwargs):
+        groups = {seriousness: [] for seriousness in SideEffect.Seriousness}
+        for effect in self.object_list:
+            groups[SideEffect.Seriousness(effect.seriousness)].append(effect)
+        return super().get_context_data(groups=[(key.label, items) for key, items in groups.items() if items], **kwargs)
+
+
+class SideEffectDetailView(DetailView):
+    model = SideEffect
+
+    def get_context_data(self, **kwargs):
+        effect = self.object
+        return super().get_context_data(
+            product_links=ProductSideEffect.objects.filter(side_effect=effect).select_related("product"),
+            articles=Article.objects.published().filter(side_effects=effect).for_listing(),
+            **kwargs,
+        )
+
+
+class ContributorDetailView(DetailView):
+    model = Contributor
+
+    def get_context_data(self, **kwargs):
+        published = Article.objects.published().for_listing()
+        return super().get_context_data(
+            written=published.filter(author=self.object),
+            fact_checked=published.filter(fact_checker=self.object),
+            **kwargs,
+        )
+
+
+class ExpertBoardView(ListView):
+    template_name = "articles/expert_board.html"
+
+    def get_queryset(self):
+        return Contributor.objects.filter(on_expert_board=True)

@@ -1,0 +1,71 @@
+"""RSS and Atom feeds of published articles: all of them, and those about one condition."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import Article, Condition
+
+FEED_LENGTH = 20
+
+
+class LatestArticlesFeed(Feed):
+    description = "New and updated guides about IVIG and the conditions it treats."
+
+    def title(self):
+        return f"{settings.SITE_NAME}: latest articles"
+
+    def link(self):
+        return reverse("articles:article_list")
+
+    def items(self):
+        return Article.objects.published().select_related("author")[:FEED_LENGTH]
+
+    def item_title(self, article):
+        return article.title
+
+    def item_description(self, article):
+        return article.dek
+
+    def item_author_name(self, article):
+        return article.author.display_name
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        updated = article.updated_on
+        return datetime.datetime.combine(updated, datetime.time(), tzinfo=datetime.UTC) if updated else None
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestArticlesFeed.description
+
+
+class ConditionFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Condition.objects.published(), slug=slug)
+
+    def title(self, condition):
+        return f"{settings.SITE_NAME}: {condition.name}"
+
+    def description(self, condition):
+        return f"New and updated articles about {condition.name}."
+
+    def link(self, condition):
+        return condition.get_absolute_url()
+
+    def items(self, condition):
+        return Article.objects.published().filter(conditions=condition).select_related("author")[:FEED_LENGTH]
+
+
+class ConditionAtomFeed(ConditionFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, condition):
+        return self.description(condition)

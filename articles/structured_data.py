@@ -1,0 +1,202 @@
+"""
+Schema.org JSON-LD for reader pages, built from the same rows the page shows.
+
+Only real schema.org types and properties are used (tests/test_structured_data.py keeps a list of them).
+Side effects belong to a therapy, not to a drug: schema.org has no ``adverseOutcome`` on ``Drug``, so they
+are the ``adverseOutcome``/``seriousAdverseOutcome`` of a ``MedicalTherapy`` whose ``drug`` is the product.
+Render the result with the ``json_ld`` template filter.
+"""
+
+from django.conf import settings
+
+from references.models import Source
+
+CONTEXT = "https://schema.org"
+PATIENTS = {"@type": "MedicalAudience", "audienceType": "Patient"}
+
+
+def _compact(data):
+    """Drop empty values so the markup says nothing the page does not."""
+    return {key: value for key, value in data.items() if value not in (None, "", [], {})}
+
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+class StructuredData:
+    """Builds JSON-LD for one request, whose host makes the URLs absolute."""
+
+    def __init__(self, request):
+        self.absolute = request.build_absolute_uri
+
+    def url(self, obj):
+        return self.absolute(obj.get_absolute_url())
+
+    # --- Pages ----------------------------------------------------------------------------------------------
+
+    def article_page(self, article, *, conditions, products, breadcrumbs, reviewed_on):
+        """A MedicalWebPage about ``conditions`` and mentioning ``products``, as the page shows them."""
+        citations = [citation.source for citation in article.citations.all()]
+        side_effects = [link.side_effect for link in article.article_side_effects.all()]
+        mentions = [self.drug(product) for product in products]
+        if side_effects:
+            mentions.append(self.therapy("Immunoglobulin treatment", side_effects, products))
+        return _compact(
+            {
+                "@context": CONTEXT,
+                "@type": "MedicalWebPage",
+                "@id": self.url(article),
+                "url": self.url(article),
+                "headline": article.title,
+                "name": article.title,
+                "description": article.description,
+                "inLanguage": "en",
+                "image": self.absolute(article.hero_image.url) if article.hero_image else None,
+                "datePublished": _date(article.published_at),
+                "dateModified": _date(article.updated_on),
+                "lastReviewed": _date(reviewed_on),
+                "author": self.person(article.author),
+                "reviewedBy": self.person(article.fact_checker) if article.fact_checker else None,
+                "publisher": self.publisher(),
+                "medicalAudience": PATIENTS,
+                "about": [self.condition(condition) for condition in conditions],
+                "mentions": mentions,
+                "citation": [self.citation(source) for source in citations],
+                "breadcrumb": self.breadcrumbs(breadcrumbs),
+            }
+        )
+
+    def condition_page(self, condition, *, approved_products):
+        return {"@context": CONTEXT, **self.condition(condition, full=True, drugs=approved_products)}
+
+    def product_page(self, product, *, side_effects, approvals):
+        """The product as a Drug, and the treatment with it as a MedicalTherapy carrying the side effects."""
+        drug = self.drug(product, full=True)
+        therapy = self.therapy(f"Treatment with {product.brand_name}", side_effects, [product], approvals=approvals)
+        return {"@context": CONTEXT, "@graph": [drug, therapy]}
+
+    # --- Things ---------------------------------------------------------------------------------------------
+
+    def publisher(self):
+        return {"@type": "Organization", "name": settings.SITE_NAME, "url": self.absolute("/")}
+
+    def person(self, contributor):
+        return _compact(
+            {
+                "@type": "Person",
+                "name": contributor.name,
+                "honorificSuffix": contributor.credentials,
+                "url": self.url(contributor),
+            }
+        )
+
+    def condition(self, condition, *, full=False, drugs=()):
+        data = {
+            "@type": "MedicalCondition",
+            "@id": self.url(condition) + "#condition",
+            "name": condition.name,
+            "alternateName": condition.abbreviation,
+            "url": self.url(condition),
+            "code": self.icd10(condition.icd10_code),
+        }
+        if full:
+            data["description"] = condition.summary
+            data["drug"] = [self.drug(product) for product in drugs]
+        return _compact(data)
+
+    def icd10(self, code):
+        if not code:
+            return None
+        return {"@type": "MedicalCode", "codeValue": code, "codingSystem": "ICD-10"}
+
+    def drug(self, product, *, full=False):
+        data = {
+            "@type": "Drug",
+            "@id": self.url(product) + "#drug",
+            "name": product.brand_name,
+            "url": self.url(product),
+        }
+        if full:
+            data.update(
+                proprietaryName=product.brand_name,
+                nonProprietaryName=product.nonproprietary_name,
+                manufacturer={"@type": "Organization", "name": product.manufacturer},
+                administrationRoute=product.get_route_display(),
+                description=product.notes,
+            )
+        return _compact(data)
+
+    def therapy(self, name, side_effects, products, *, approvals=()):
+        mild = [self.side_effect(effect) for effect in side_effects if not effect.is_serious]
+        serious = [self.side_effect(effect) for effect in side_effects if effect.is_serious]
+        return _compact(
+            {
+                "@type": "MedicalTherapy",
+                "name": name,
+                "drug": [{"@id": self.url(product) + "#drug"} for product in products],
+                "indication": [self.approved_indication(approval) for approval in approvals],
+                "adverseOutcome": mild,
+                "seriousAdverseOutcome": serious,
+            }
+        )
+
+    def approved_indication(self, approval):
+        return {
+            "@type": "ApprovedIndication",
+            "name": approval.condition.name,
+            "url": self.url(approval.condition),
+            "recognizingAuthority": {"@type": "Organization", "name": approval.get_region_display()},
+        }
+
+    def side_effect(self, effect):
+        return {
+            "@type": "MedicalEntity",
+            "name": effect.name,
+            "description": effect.description,
+            "url": self.url(effect),
+        }
+
+    def citation(self, source):
+        work_type = {
+            Source.Kind.JOURNAL_ARTICLE: "ScholarlyArticle",
+            Source.Kind.WEB_PAGE: "WebPage",
+            Source.Kind.BOOK: "Book",
+            Source.Kind.BOOK_CHAPTER: "Chapter",
+        }.get(source.kind, "CreativeWork")
+        container = {"ScholarlyArticle": "Periodical", "WebPage": "WebSite"}.get(work_type)
+        identifiers = [("DOI", source.doi), ("PMID", source.pmid)]
+        return _compact(
+            {
+                "@type": work_type,
+                "name": source.title,
+                "author": [self.source_author(author) for author in source.authors.all()],
+                "datePublished": _date(source.published_on) or (str(source.year) if source.year else None),
+                "isPartOf": {"@type": container, "name": source.publication}
+                if container and source.publication
+                else None,
+                "publisher": {"@type": "Organization", "name": source.publisher} if source.publisher else None,
+                "url": source.link,
+                "sameAs": [link for link in (source.doi_url, source.pubmed_url) if link],
+                "identifier": [
+                    {"@type": "PropertyValue", "propertyID": name, "value": value}
+                    for name, value in identifiers
+                    if value
+                ],
+            }
+        )
+
+    def source_author(self, author):
+        if not author.given_names:  # a group author, e.g. "American Academy of Neurology"
+            return {"@type": "Organization", "name": author.family_name}
+        return {"@type": "Person", "familyName": author.family_name, "givenName": author.given_names}
+
+    def breadcrumbs(self, trail):
+        """``trail`` is ``[(name, url), ...]`` as the page's breadcrumb navigation shows it."""
+        return {
+            "@type": "BreadcrumbList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": position, "name": name, "item": self.absolute(url)}
+                for position, (name, url) in enumerate(trail, start=1)
+            ],
+        }

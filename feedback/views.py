@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.generic import FormView
+
+from articles.models import Article
+
+from . import throttle
+from .forms import FeedbackForm
+
+
+class FeedbackView(FormView):
+    """
+    “Was this page helpful?” under an article. The form is an ordinary POST, so it works without JavaScript:
+    a valid answer redirects back to the article with a thank-you, an invalid one shows this page with errors.
+    """
+
+    form_class = FeedbackForm
+    template_name = "feedback/feedback_form.html"
+    http_method_names = ["get", "post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        self.article = get_object_or_404(Article.objects.published(), slug=kwargs["slug"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if not throttle.allow(
+            request, "feedback", limit=settings.FEEDBACK_RATE_LIMIT, period=settings.FEEDBACK_RATE_PERIOD
+        ):
+            return render(request, "feedback/throttled.html", {"article": self.article}, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        form.instance.article = self.article
+        form.save()
+        messages.success(self.request, _("Thank you. Your feedback helps us keep this page clear and correct."))
+        return redirect(self.article.get_absolute_url() + "#feedback")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(article=self.article, **kwargs)

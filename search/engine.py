@@ -1,0 +1,219 @@
+"""
+Site search over what readers may see: published articles, published conditions, products and side effects.
+
+On PostgreSQL it is full-text search with weights (titles count more than summaries, summaries more than
+body text), ranked, with highlighted snippets from ``ts_headline``, and tolerant of typos in titles through
+pg_trgm. On any other database (SQLite in development) it falls back to matching every word anywhere, with
+snippets highlighted in Python. Both return the same :class:`Result` rows.
+"""
+
+import re
+from dataclasses import dataclass
+from html import unescape
+
+from django.db import connection
+from django.db.models import F, Func, Q, TextField, Value
+from django.db.models.functions import Concat, Greatest
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+
+from articles.models import Article, Condition, Product, SideEffect
+from articles.richtext import plain_text
+from references.markers import MARKER
+
+MAX_QUERY_LENGTH = 200
+MAX_RESULTS = 30
+# Word similarity (0-1) between the query and a title above which a misspelled title still matches.
+TRIGRAM_THRESHOLD = 0.4
+SNIPPET_WORDS = 30
+
+# Marks ts_headline puts around matches; private-use characters that never occur in content.
+_START, _STOP = "\ue000", "\ue001"
+
+
+@dataclass(frozen=True)
+class Result:
+    kind: str
+    title: str
+    url: str
+    snippet: SafeString
+    rank: float
+
+
+def search(query):
+    """The best matches for ``query`` across articles, conditions and products, best first."""
+    query = " ".join(query.split())[:MAX_QUERY_LENGTH]
+    if not query:
+        return []
+    engine = _postgresql if connection.vendor == "postgresql" else _fallback
+    results = [result for source in SOURCES for result in engine(source, query)]
+    return sorted(results, key=lambda result: -result.rank)[:MAX_RESULTS]
+
+
+@dataclass(frozen=True)
+class _Source:
+    kind: str
+    queryset: callable
+    weighted_fields: dict  # field → weight, "A" (highest) to "C"; rich-text fields are stripped of tags
+    snippet_fields: tuple
+    rich_fields: frozenset = frozenset()
+
+
+SOURCES = [
+    _Source(
+        kind="Condition",
+        queryset=lambda: Condition.objects.published(),
+        weighted_fields={"name": "A", "abbreviation": "A", "summary": "B", "overview": "C", "treatment": "C"},
+        snippet_fields=("summary", "overview", "treatment"),
+        rich_fields=frozenset({"overview", "treatment"}),
+    ),
+    _Source(
+        kind="Product",
+        queryset=lambda: Product.objects.all(),
+        weighted_fields={"brand_name": "A", "nonproprietary_name": "B", "manufacturer": "B", "notes": "C"},
+        snippet_fields=("nonproprietary_name", "manufacturer", "notes"),
+    ),
+    _Source(
+        kind="Side effect",
+        queryset=lambda: SideEffect.objects.all(),
+        weighted_fields={"name": "A", "description": "B", "what_helps": "C", "when_to_seek_help": "C"},
+        snippet_fields=("description", "when_to_seek_help"),
+    ),
+    _Source(
+        kind="Article",
+        queryset=lambda: Article.objects.published(),
+        weighted_fields={"title": "A", "dek": "B", "body": "C"},
+        snippet_fields=("dek", "body"),
+        rich_fields=frozenset({"body"}),
+    ),
+]
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------------------------
+
+
+class _StripTags(Func):
+    """
+    Rich text as words for the search index: without tags (sanitized HTML has no ``>`` inside one) and
+    without in-text citation markers.
+    """
+
+    function = "regexp_replace"
+    output_field = TextField()
+
+    def __init__(self, expression):
+        super().__init__(expression, Value(r"<[^>]+>|\[cite:[^][<>]*\]"), Value(" "), Value("gi"))
+
+
+def _text(source, field):
+    return _StripTags(F(field)) if field in source.rich_fields else F(field)
+
+
+def _postgresql(source, query):
+    from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+    from django.contrib.postgres.search import TrigramWordSimilarity as Similarity
+
+    vector = None
+    for field, weight in source.weighted_fields.items():
+        part = SearchVector(_text(source, field), weight=weight, config="english")
+        vector = part if vector is None else vector + part
+    terms = SearchQuery(query, search_type="websearch", config="english")
+    similarities = [Similarity(query, field) for field, weight in source.weighted_fields.items() if weight == "A"]
+    similarity = Greatest(*similarities) if len(similarities) > 1 else similarities[0]
+    snippet_text = Concat(*_joined(_text(source, field) for field in source.snippet_fields), output_field=TextField())
+    rows = (
+        source.queryset()
+        .annotate(search=vector, similarity=similarity)
+        .filter(Q(search=terms) | Q(similarity__gte=TRIGRAM_THRESHOLD))
+        .annotate(
+            rank=SearchRank(vector, terms) + F("similarity") / 10,
+            headline=SearchHeadline(
+                snippet_text,
+                terms,
+                config="english",
+                start_sel=_START,
+                stop_sel=_STOP,
+                max_words=SNIPPET_WORDS,
+                min_words=SNIPPET_WORDS // 2,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .order_by("-rank")[:MAX_RESULTS]
+    )
+    return [_result(source, row, _highlighted_headline(row.headline), row.rank) for row in rows]
+
+
+def _joined(expressions):
+    parts = []
+    for expression in expressions:
+        if parts:
+            parts.append(Value(" "))
+        parts.append(expression)
+    return parts
+
+
+def _highlighted_headline(headline):
+    # Rich text arrives with its entities (&amp;); plain fields as typed. Either way: unescape, escape once.
+    text = escape(unescape(headline or ""))
+    return mark_safe(text.replace(_START, "<mark>").replace(_STOP, "</mark>"))
+
+
+# --- Fallback (SQLite) --------------------------------------------------------------------------------------
+
+
+def _fallback(source, query):
+    words = query.split()[:8]
+    rows = source.queryset()
+    for word in words:
+        rows = rows.filter(Q.create([(f"{field}__icontains", word) for field in source.weighted_fields], "OR"))
+    weights = {"A": 3, "B": 2, "C": 1}
+    results = []
+    for row in rows[: MAX_RESULTS * 2]:
+        texts = {field: _plain(source, row, field) for field in source.weighted_fields}
+        rank = sum(
+            weights[weight] * texts[field].lower().count(word.lower())
+            for field, weight in source.weighted_fields.items()
+            for word in words
+        )
+        snippet_text = " ".join(texts[field] for field in source.snippet_fields)
+        results.append(_result(source, row, highlight(_excerpt(snippet_text, words), words), rank))
+    return results
+
+
+def _plain(source, row, field):
+    value = getattr(row, field) or ""
+    return unescape(plain_text(MARKER.sub(" ", value))) if field in source.rich_fields else value
+
+
+def _excerpt(text, words):
+    """About ``SNIPPET_WORDS`` words of ``text`` starting shortly before the first match."""
+    lowered = text.lower()
+    positions = [lowered.find(word.lower()) for word in words if word.lower() in lowered]
+    start = min(positions) if positions else 0
+    start = text.rfind(" ", 0, max(0, start - 60)) + 1 if start > 60 else 0
+    excerpt = Truncator(text[start:]).words(SNIPPET_WORDS, truncate=" …")
+    return ("… " if start else "") + excerpt
+
+
+def highlight(text, words):
+    """``text`` escaped, with each of ``words`` wrapped in ``<mark>``."""
+    escaped = escape(text)
+    words = sorted({escape(word) for word in words if word}, key=len, reverse=True)
+    if not words:
+        return mark_safe(escaped)
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    # Matching inside an entity such as "&amp;" would break it; skip matches that start inside one.
+    entities = [match.span() for match in re.finditer(r"&[#\w]+;", escaped)]
+
+    def mark(match):
+        if any(start < match.start() < end for start, end in entities):
+            return match.group(0)
+        return f"<mark>{match.group(0)}</mark>"
+
+    return mark_safe(pattern.sub(mark, escaped))
+
+
+def _result(source, row, snippet, rank):
+    return Result(kind=source.kind, title=str(row), url=row.get_absolute_url(), snippet=snippet, rank=rank)

@@ -1,6 +1,6 @@
 """
-Demo content for a fresh site: conditions, IVIG products, side effects, contributors, sources and three
-articles (two published, one draft).
+Demo content for a fresh site: conditions, IVIG products, side effects, contributors, sources, three
+articles (two published, one draft) and the site's policy pages.
 
 The facts come from the two reference pages the site was conceived from; the wording is ours and the
 contributors are invented people. :func:`load_demo_content` only ever adds rows that are missing, found by
@@ -14,6 +14,7 @@ from collections import Counter
 
 from django.db import transaction
 
+from pages.models import Page
 from references.models import Citation, Source, SourceAuthor
 
 from .models import (
@@ -754,11 +755,11 @@ ITP_ARTICLE_BODY = _html("""
 <h2>What is IVIG?</h2>
 <p>IVIG stands for intravenous immunoglobulin. It is a medicine made of antibodies, the proteins your immune system
 uses to recognize germs. “Intravenous” means it goes straight into a vein through a drip, so it reaches your
-bloodstream quickly.</p>
+bloodstream quickly. [cite:perez-2017]</p>
 <p>The antibodies in IVIG are mostly of one type, called immunoglobulin G or IgG. They come from plasma, the liquid
 part of blood, given by healthy donors. Each batch pools the plasma of a very large number of people, somewhere
 between 1,000 and 100,000, which is then purified and concentrated. Doctors have used IVIG for more than 40
-years.</p>
+years. [cite:hooper-2008]</p>
 <h2>How IVIG helps in ITP</h2>
 <p>Platelets are tiny pieces of cells in your blood. They gather wherever a blood vessel is damaged and help plug
 it, so a cut stops bleeding. In immune thrombocytopenia (ITP), the immune system wrongly treats your own platelets
@@ -797,14 +798,14 @@ are feeling well.</p>
 effects.</p>
 <h2>How well it works</h2>
 <p>IVIG helps most people with ITP. Roughly 70 to 80 out of every 100 people see their platelet count rise, usually
-within a few days.</p>
+within a few days. [cite:perez-2017]</p>
 <p>The boost does not last, though. Platelet counts often start to fall again within days to a few weeks. That is why
 IVIG is often used to get through a risky time, such as a bleed or an operation. Many people need another dose later,
 or a different treatment to keep their platelets steady in the long run. Your care team will check your blood counts
 to see how you respond.</p>
 <h2>Side effects</h2>
 <p>Most people cope well with IVIG, and most side effects are mild. They usually appear during the infusion or soon
-after it. The most common ones are:</p>
+after it. [cite:guo-2018] The most common ones are:</p>
 <ul>
 <li>headache</li>
 <li>high blood pressure</li>
@@ -840,7 +841,7 @@ IVIG_THERAPY_ARTICLE_BODY = _html("""
 <h2>What immunoglobulins are</h2>
 <p>Your immune system protects you from things it sees as foreign, such as bacteria, viruses and toxins. Doctors
 call these outside substances antigens. One of the immune system’s main tools against them is a family of proteins
-called immunoglobulins, also known as antibodies.</p>
+called immunoglobulins, also known as antibodies. [cite:uptodate-ivig-2023, medlineplus-immune-response-2022]</p>
 <p>Antibodies latch on to antigens. This marks them, so that other immune cells can find and destroy them. When your
 body does not make enough working antibodies, or your immune system is not working as it should, you are more
 likely to get infections and some other illnesses. Doctors describe this as being immunocompromised, or having an
@@ -848,20 +849,20 @@ immunodeficiency.</p>
 <p>Intravenous immunoglobulin (IVIG) is a medicine that gives you antibodies from other people. It is made from
 plasma, the liquid part of blood, donated by thousands of healthy people. The antibodies are separated out, purified
 and made into a liquid that is dripped into a vein. Because it comes from human blood rather than from a chemical
-recipe, IVIG is known as a biologic.</p>
+recipe, IVIG is known as a biologic. [cite:hooper-2008]</p>
 <h2>What IVIG is used for</h2>
 <p>IVIG works in two broad ways. For people who cannot make enough antibodies, it tops up the supply. For people whose
-immune system is attacking their own body, larger doses help calm that attack. Conditions often treated with IVIG
-include:</p>
+immune system is attacking their own body, larger doses help calm that attack. [cite:perez-2017] Conditions often
+treated with IVIG include:</p>
 <ul>
 <li><strong>primary immunodeficiency (PI)</strong>, a group of mostly inherited conditions in which part of the
-immune system is missing or does not work well</li>
+immune system is missing or does not work well [cite:cdc-primary-immunodeficiency]</li>
 <li><strong>immune thrombocytopenia (ITP)</strong>, in which the immune system destroys platelets, the blood cells
 that help blood clot</li>
 <li><strong>chronic inflammatory demyelinating polyneuropathy (CIDP)</strong>, a long-lasting nerve condition that
 causes weakness and numbness</li>
 <li><strong>multifocal motor neuropathy (MMN)</strong>, a rare nerve condition that slowly weakens muscles, often in
-the hands and arms</li>
+the hands and arms [cite:jusufovic-2018]</li>
 <li><strong>Guillain-Barré syndrome (GBS)</strong>, a sudden attack on the nerves that can make weakness spread
 quickly</li>
 </ul>
@@ -889,7 +890,8 @@ daily life.</p>
 </ul>
 <h2>Side effects</h2>
 <p>Most people handle IVIG well. When side effects happen, they are usually mild and show up early, within the first
-30 to 60 minutes of the infusion. They often settle when the nurse slows or pauses the drip. Common ones include:</p>
+30 to 60 minutes of the infusion. [cite:guo-2018] They often settle when the nurse slows or pauses the drip. Common
+ones include:</p>
 <ul>
 <li>headache</li>
 <li>fever and chills</li>
@@ -929,27 +931,27 @@ be checked quickly.</p>
 <p>IVIG has a long track record. Many studies show that it is effective, safe and well tolerated, and for most
 immunodeficiencies it is the standard treatment.</p>
 <p>For people with primary immunodeficiency, regular IVIG raises antibody levels and helps prevent serious infections.
-New products are tested this way too: in one study, people with PI received a new 10% IVIG product every three to
-four weeks and were followed for a whole year to check how well it protected them and how well they tolerated
-it.</p>
+[cite:kaveri-2011] New products are tested this way too: in one study, people with PI received a new 10% IVIG product
+every three to four weeks and were followed for a whole year to check how well it protected them and how well they
+tolerated it. [cite:perez-2021]</p>
 <p>In CIDP, a study compared IVIG with a placebo, a dummy infusion, given every three weeks. After 24 weeks, people who
-had IVIG were more likely to have less disability than those who had the placebo. In Guillain-Barré syndrome, IVIG
-and plasma exchange both help people recover, and reviews comparing them find they work about as well as each other.
-In ITP, most people see their platelet count rise within days, although the effect usually wears off after a few
-weeks.</p>
+had IVIG were more likely to have less disability than those who had the placebo. [cite:allen-2020] In Guillain-Barré
+syndrome, IVIG and plasma exchange both help people recover, and reviews comparing them find they work about as well
+as each other. In ITP, most people see their platelet count rise within days, although the effect usually wears off
+after a few weeks.</p>
 <h2>Alternatives</h2>
 <p>IVIG is not right, or not available, for everyone. It is expensive, each infusion takes time and planning, and
 because it depends on donated plasma, supplies sometimes run short. Depending on your condition, other options
 include:</p>
 <ul>
-<li><strong>subcutaneous immunoglobulin (SCIG)</strong>: antibodies given under the skin, often at home, in smaller
-and more frequent doses</li>
-<li><strong>plasma exchange</strong>, which filters harmful antibodies out of the blood; it is an established
-treatment for Guillain-Barré syndrome</li>
 <li><strong>monoclonal antibodies</strong>, lab-made antibodies designed to act on one specific target in the
-body</li>
+body [cite:zahavi-2020]</li>
 <li><strong>stem cell transplantation</strong>, which can replace a faulty immune system in some types of primary
-immunodeficiency</li>
+immunodeficiency [cite:castagnoli-2019]</li>
+<li><strong>plasma exchange</strong>, which filters harmful antibodies out of the blood; it is an established
+treatment for Guillain-Barré syndrome [cite:zaki-2023]</li>
+<li><strong>subcutaneous immunoglobulin (SCIG)</strong>: antibodies given under the skin, often at home, in smaller
+and more frequent doses [cite:shrestha-2019]</li>
 </ul>
 <p>Each option has its own benefits and risks. Your care team can help you weigh them up.</p>
 <h2>Summary</h2>
@@ -970,8 +972,8 @@ many people, or someone in their family, give SCIG at home with a small pump or 
 used at the same time in different places.</p>
 <h2>Possible benefits</h2>
 <p>Because the doses are smaller and closer together, antibody levels in the blood stay steadier between treatments.
-Reactions that affect the whole body, such as headache or fever, are less common than with IVIG, and there is no
-need for a drip in a vein.</p>
+[cite:shrestha-2019] Reactions that affect the whole body, such as headache or fever, are less common than with IVIG,
+and there is no need for a drip in a vein. [cite:allen-2020]</p>
 <h2>Things to consider</h2>
 <p>Redness, swelling or itching where the needle goes in are common, and usually fade within a day or two. SCIG also
 means more frequent treatments and getting comfortable with the equipment. Talk to your care team about whether it
@@ -996,6 +998,8 @@ ARTICLES = [
         "fact_checker": "tomas-reyes",
         "published_at": datetime.datetime(2025, 2, 10, 9, 0, tzinfo=datetime.UTC),
         "last_updated": datetime.date(2025, 7, 21),
+        "last_reviewed_on": datetime.date(2025, 7, 21),
+        "next_review_due": datetime.date(2026, 7, 21),
         "funding_disclosure": "None.",
         "conflict_of_interest": "None.",
         "conditions": ["itp"],
@@ -1021,6 +1025,8 @@ ARTICLES = [
         "fact_checker": "tomas-reyes",
         "published_at": datetime.datetime(2025, 4, 14, 9, 0, tzinfo=datetime.UTC),
         "last_updated": datetime.date(2025, 6, 30),
+        "last_reviewed_on": datetime.date(2025, 6, 30),
+        "next_review_due": datetime.date(2026, 12, 30),
         "funding_disclosure": "None.",
         "conflict_of_interest": "None.",
         "conditions": ["primary-immunodeficiency", "cidp", "mmn", "guillain-barre-syndrome", "itp"],
@@ -1049,6 +1055,73 @@ ARTICLES = [
 ]
 
 
+# --- Site pages ------------------------------------------------------------------------------------------------
+
+SITE_PAGES = [
+    {
+        "title": "Editorial policy",
+        "slug": "editorial-policy",
+        "summary": (
+            "Who writes our articles, how every fact is checked, which sources we trust and how we stay independent."
+        ),
+        "footer_position": 10,
+        "body": _html("""
+            <h2>Who writes our articles</h2>
+            <p>Our writers have a background in the life sciences or health care and write for patients and carers,
+            not for specialists. Every article names its writer, and each writer has a profile page listing what
+            they have written.</p>
+            <h2>How we check the facts</h2>
+            <p>Before an article is published, a fact-checker who did not write it checks every statement against the
+            sources the article cites. The article shows who checked it and when. Clinicians and scientists on our
+            medical expert board review articles in their field.</p>
+            <h2>Which sources we use</h2>
+            <p>We rely on peer-reviewed studies, clinical guidelines, regulators’ product information and the
+            websites of public health bodies. Every article lists its sources, numbered, with links to the original
+            where one exists.</p>
+            <h2>Keeping articles up to date</h2>
+            <p>Each article shows the date of its last update that matters to readers. We review articles regularly,
+            and sooner when new evidence or a new product approval changes the advice.</p>
+            <h2>Independence</h2>
+            <p>Manufacturers do not pay for, see in advance or approve our articles. Each article states its funding
+            and its authors’ and reviewers’ conflicts of interest.</p>"""),
+    },
+    {
+        "title": "Corrections policy",
+        "slug": "corrections-policy",
+        "summary": "How to tell us about a mistake, and what we do about it.",
+        "footer_position": 20,
+        "body": _html("""
+            <h2>Tell us about a mistake</h2>
+            <p>Under every article, answer “No” to “Was this page helpful?” and choose “Report an error”. Tell us what
+            is wrong and, if you can, where you read otherwise. Please do not include personal or health details.</p>
+            <h2>What happens next</h2>
+            <p>An editor reads every report. When a report is about a fact, a fact-checker checks it against the
+            sources. If we got something wrong, we correct the article and update its “Last updated” date.</p>
+            <h2>Serious errors</h2>
+            <p>When a mistake could have affected someone’s care, we say at the top of the article what changed and
+            when.</p>"""),
+    },
+    {
+        "title": "Medical disclaimer",
+        "slug": "disclaimer",
+        "summary": "What this site can and cannot do for you.",
+        "footer_position": 30,
+        "body": _html("""
+            <p>This site explains health topics in plain words so that you can understand your condition and your
+            treatment and talk about them with your care team.</p>
+            <h2>Not medical advice</h2>
+            <p>Nothing here is a diagnosis, a treatment or medical advice for you. Always ask your own doctor, nurse or
+            pharmacist about your health, and never stop, start or change a treatment, or delay getting care, because
+            of something you read here.</p>
+            <h2>Products</h2>
+            <p>Naming a product is not a recommendation. Approvals differ between countries and change over time;
+            your care team and the product’s own information are the authority for your treatment.</p>
+            <h2>In an emergency</h2>
+            <p>Call your local emergency number.</p>"""),
+    },
+]
+
+
 # --- Loading ---------------------------------------------------------------------------------------------------
 
 
@@ -1073,6 +1146,38 @@ class _Loader:
 
     def link(self, through, label, **ends):
         return self.ensure(through, ends, ends, label=label)[0]
+
+
+# Local development only: logins for trying the editor's and the reviewer's jobs.
+DEMO_STAFF = [
+    {"username": "editor", "password": "editor", "group": "Editors", "contributor": "elise-varga"},
+    {"username": "reviewer", "password": "reviewer", "group": "Reviewers", "contributor": "tomas-reyes"},
+]
+
+
+def create_demo_staff():
+    """
+    Create a demo editor and a demo reviewer, each linked to their contributor profile.
+    Never call this outside local development: the passwords are public.
+    """
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    User = get_user_model()
+    for staff in DEMO_STAFF:
+        contributor = Contributor.objects.get(slug=staff["contributor"])
+        first_name, _, last_name = contributor.name.partition(" ")
+        user, created = User.objects.get_or_create(
+            username=staff["username"], defaults={"first_name": first_name, "last_name": last_name, "is_staff": True}
+        )
+        if created:
+            user.set_password(staff["password"])
+            user.save(update_fields=["password"])
+        user.groups.add(Group.objects.get(name=staff["group"]))
+        if contributor.user_id is None:
+            contributor.user = user
+            contributor.save(update_fields=["user"])
+    return DEMO_STAFF
 
 
 def load_demo_content(verbosity=1, stdout=None):
@@ -1118,7 +1223,7 @@ def load_demo_content(verbosity=1, stdout=None):
 
         sources = {}
         for ref, data in SOURCES.items():
-            values = {key: value for key, value in data.items() if key != "authors"}
+            values = {key: value for key, value in data.items() if key != "authors"} | {"citation_key": ref}
             lookup = {"doi__iexact": data["doi"]} if data.get("doi") else {"title__iexact": data["title"]}
             source, created = ensure(Source, lookup, values)
             sources[ref] = source
@@ -1149,4 +1254,7 @@ def load_demo_content(verbosity=1, stdout=None):
             for position, ref in enumerate(data["citations"], start=1):
                 key = {"article": article, "source": sources[ref]}
                 ensure(Citation, key, {**key, "position": position})
+
+        for data in SITE_PAGES:
+            ensure(Page, {"slug": data["slug"]}, {**data, "is_published": True})
     return dict(loader.created)

@@ -1,3 +1,4 @@
+import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
@@ -144,6 +145,9 @@ class Contributor(models.Model):
     def __str__(self):
         return self.display_name
 
+    def get_absolute_url(self):
+        return reverse("articles:contributor_detail", kwargs={"slug": self.slug})
+
     @property
     def display_name(self):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
@@ -198,9 +202,31 @@ class SideEffect(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("articles:side_effect_detail", kwargs={"slug": self.slug})
+
     @property
     def is_serious(self):
         return self.seriousness == self.Seriousness.SERIOUS
+
+
+class ProductQuerySet(models.QuerySet):
+    def for_listing(self):
+        """Products with their approvals for published conditions, in a fixed number of queries."""
+        return self.prefetch_related(
+            Prefetch(
+                "approvals",
+                queryset=ProductApproval.objects.filter(condition__in=Condition.objects.published()).select_related(
+                    "condition"
+                ),
+            )
+        )
+
+    def for_detail(self):
+        """What a product page shows besides its articles, in a fixed number of queries."""
+        return self.for_listing().prefetch_related(
+            Prefetch("product_side_effects", queryset=ProductSideEffect.objects.select_related("side_effect"))
+        )
 
 
 class Product(models.Model):
@@ -234,6 +260,8 @@ class Product(models.Model):
         SideEffect, through="ProductSideEffect", related_name="products", blank=True, verbose_name=_("side effects")
     )
 
+    objects = ProductQuerySet.as_manager()
+
     class Meta:
         ordering = ["brand_name"]
         verbose_name = _("product")
@@ -241,6 +269,9 @@ class Product(models.Model):
 
     def __str__(self):
         return self.brand_name
+
+    def get_absolute_url(self):
+        return reverse("articles:product_detail", kwargs={"slug": self.slug})
 
 
 class ProductApproval(models.Model):
@@ -309,28 +340,58 @@ class ArticleQuerySet(models.QuerySet):
         """Articles a reader may see now. Articles scheduled for later stay hidden until their time."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def originals(self):
+        """Articles themselves, without the working copies that hold pending edits of published ones."""
+        return self.filter(draft_of__isnull=True)
+
     def visible_to(self, user):
-        """Everything for staff who may view articles (previews); published articles for everyone else."""
+        """Staff who may view articles preview every original; everyone else sees published articles."""
         if user.is_authenticated and user.has_perm("articles.view_article"):
-            return self.all()
+            return self.originals()
         return self.published()
+
+    def awaiting_fact_check(self):
+        return self.filter(status=Article.Status.IN_REVIEW)
+
+    def changes_requested(self):
+        return self.filter(status=Article.Status.CHANGES_REQUESTED)
+
+    def ready_to_publish(self):
+        return self.filter(status=Article.Status.FACT_CHECKED)
+
+    def overdue_for_review(self, today=None):
+        """Published articles whose next review date has passed, or that were flagged for a fresh review."""
+        today = today or timezone.localdate()
+        return self.published().filter(Q(next_review_due__lt=today) | ~Q(review_reason=""))
+
+    def drafts_of(self, user):
+        return self.filter(status__in=Article.EDITABLE_STATUSES, created_by=user)
+
+    def related_to(self, article):
+        """Other articles sharing a condition with ``article``, those sharing the most first."""
+        return (
+            self.filter(conditions__in=article.conditions.all())
+            .exclude(pk=article.pk)
+            .annotate(shared_conditions=models.Count("conditions"))
+            .order_by("-shared_conditions", "-published_at")
+        )
 
     def for_listing(self):
         """What a list of article cards needs, in a fixed number of queries."""
-        return self.select_related("author").prefetch_related("conditions")
+        return self.select_related("author").prefetch_related(
+            Prefetch("conditions", queryset=Condition.objects.published().order_by("name"))
+        )
 
     def for_detail(self):
-        """Everything an article page shows, in a fixed number of queries however long its lists are."""
+        """
+        Everything an article page shows, in a fixed number of queries however long its lists are.
+        Conditions (and product approvals for conditions) that readers may not see are left out.
+        """
         from references.models import Citation
 
         return self.select_related("author", "fact_checker").prefetch_related(
-            Prefetch("conditions", queryset=Condition.objects.order_by("name")),
-            Prefetch(
-                "products",
-                queryset=Product.objects.prefetch_related(
-                    Prefetch("approvals", queryset=ProductApproval.objects.select_related("condition"))
-                ),
-            ),
+            Prefetch("conditions", queryset=Condition.objects.published().order_by("name")),
+            Prefetch("products", queryset=Product.objects.for_listing()),
             Prefetch("article_side_effects", queryset=ArticleSideEffect.objects.select_related("side_effect")),
             Prefetch("citations", queryset=Citation.objects.for_display()),
         )
@@ -346,11 +407,19 @@ class Article(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        FACT_CHECKED = "fact_checked", _("Fact-checked")
         PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        ARCHIVED = "archived", _("Archived")
+
+    # Editors change the text only in these states; anything else goes through a workflow action.
+    EDITABLE_STATUSES = (Status.DRAFT, Status.CHANGES_REQUESTED, Status.UNPUBLISHED)
 
     title = models.CharField(_("title"), max_length=200, help_text=_("e.g. “IVIG for immune thrombocytopenia”."))
     slug = models.SlugField(
-        _("slug"), max_length=200, unique=True, help_text=_("The last part of the page address; filled from the title.")
+        _("slug"), max_length=200, help_text=_("The last part of the page address; filled from the title.")
     )
     dek = models.TextField(
         _("summary"),
@@ -366,7 +435,18 @@ class Article(models.Model):
         choices=Status,
         default=Status.DRAFT,
         db_index=True,
-        help_text=_("Readers see the article only when it is published and its publication time has come."),
+        editable=False,
+        help_text=_("Readers see the article only once a reviewer has fact-checked and published it."),
+    )
+    draft_of = models.OneToOneField(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="working_copy",
+        verbose_name=_("new version of"),
+        help_text=_("Set on the working copy that holds edits to a published article until they are published."),
     )
     conditions = models.ManyToManyField(Condition, related_name="articles", blank=True, verbose_name=_("conditions"))
     products = models.ManyToManyField(Product, related_name="articles", blank=True, verbose_name=_("products"))
@@ -415,7 +495,7 @@ class Article(models.Model):
         null=True,
         blank=True,
         db_index=True,
-        help_text=_("Set a future time to schedule the article; it goes live then."),
+        help_text=_("When the article went live, or goes live if scheduled. Set by the reviewer who publishes it."),
     )
     last_updated = models.DateField(
         _("last updated"),
@@ -437,6 +517,43 @@ class Article(models.Model):
         _("conflicts of interest"),
         help_text=_("The authors’ and reviewers’ competing interests. Write “None.” when there are none."),
     )
+    last_reviewed_on = models.DateField(
+        _("last reviewed"), null=True, blank=True, editable=False, help_text=_("When it was last fact-checked.")
+    )
+    next_review_due = models.DateField(
+        _("next review due"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When a reviewer should check the article again. Filled in on publication from the standard review "
+            "period; set an earlier date for topics that change quickly."
+        ),
+    )
+    review_reason = models.TextField(
+        _("reason for a fresh review"),
+        blank=True,
+        editable=False,
+        help_text=_("Why the published article is back in the review queue, e.g. a cited source was retracted."),
+    )
+    lock_version = models.PositiveIntegerField(_("edit version"), default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("last edited by"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     modified_at = models.DateTimeField(_("modified"), auto_now=True)
 
@@ -447,7 +564,24 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         indexes = [models.Index(fields=["status", "published_at"], name="article_visibility_idx")]
+        permissions = [
+            ("submit_article", _("Can submit articles for review")),
+            ("review_article", _("Can send articles back with comments")),
+            ("fact_check_article", _("Can mark articles as fact-checked")),
+            ("publish_article", _("Can publish, unpublish and archive articles")),
+        ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(draft_of__isnull=True),
+                name="unique_article_slug",
+                violation_error_message=_("Another article already uses this address."),
+            ),
+            models.CheckConstraint(
+                condition=Q(draft_of__isnull=True) | ~Q(status="published"),
+                name="article_working_copy_never_published",
+                violation_error_message=_("A working copy is published by publishing it into its article."),
+            ),
             models.CheckConstraint(
                 condition=Q(hero_image="") | ~Q(hero_image_alt=""),
                 name="article_hero_image_has_alt",
@@ -469,10 +603,15 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self):
+        if self.draft_of_id:
+            return reverse("articles:article_preview", kwargs={"pk": self.pk})
         return reverse("articles:article_detail", kwargs={"slug": self.slug})
 
     def clean(self):
         errors = {}
+        slug_taken = Article.objects.originals().filter(slug=self.slug).exclude(pk__in=[self.pk, self.draft_of_id])
+        if self.slug and slug_taken.exists():
+            errors["slug"] = _("Another article already uses this address. Choose a different slug.")
         if self.hero_image and not self.hero_image_alt.strip():
             errors["hero_image_alt"] = _("Describe the hero image for readers who cannot see it.")
         if self.status == self.Status.PUBLISHED and not self.published_at:
@@ -484,6 +623,14 @@ class Article(models.Model):
                 errors[field] = _("Fill this in; write “None.” when there is nothing to declare.")
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def is_editable(self):
+        return self.status in self.EDITABLE_STATUSES
+
+    @property
+    def is_working_copy(self):
+        return self.draft_of_id is not None
 
     @property
     def is_live(self):
@@ -531,3 +678,81 @@ class ArticleSideEffect(models.Model):
 
     def __str__(self):
         return f"{self.side_effect} ({self.get_frequency_display().lower()})"
+
+
+class ArticleEvent(models.Model):
+    """One step of an article's workflow: who moved it from which state to which, when and why."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=20, choices=Article.Status, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Article.Status, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("workflow event")
+        verbose_name_plural = _("workflow events")
+
+    def __str__(self):
+        return f"{self.article}: {self.action} by {self.actor or 'system'}"
+
+
+class FactCheck(models.Model):
+    """A reviewer's record that they checked one exact version of an article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="fact_checks")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="fact_checks", verbose_name=_("reviewer")
+    )
+    contributor = models.ForeignKey(
+        Contributor,
+        on_delete=models.PROTECT,
+        related_name="fact_checks",
+        verbose_name=_("shown to readers as"),
+    )
+    checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
+    notes = models.TextField(_("notes"), blank=True, help_text=_("What was checked, and against which sources."))
+    lock_version = models.PositiveIntegerField(_("edit version checked"))
+    snapshot = models.JSONField(_("content checked"), help_text=_("The exact text and data the reviewer checked."))
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+        get_latest_by = "checked_at"
+        verbose_name = _("fact-check")
+        verbose_name_plural = _("fact-checks")
+
+    def __str__(self):
+        return f"{self.article} checked by {self.contributor} on {self.checked_at:%Y-%m-%d}"
+
+
+# What a saved version of an article holds, so that restoring it brings back the text and
+# its data. Workflow state (status, dates, reviews, edit counter) is left out on purpose:
+# restoring an old version never publishes it, and a recovered article comes back as a draft.
+ARTICLE_VERSION_FIELDS = [
+    "draft_of",
+    "created_at",
+    "modified_at",
+    "created_by",
+    "title",
+    "slug",
+    "dek",
+    "body",
+    "kind",
+    "author",
+    "conditions",
+    "products",
+    "hero_image",
+    "hero_image_alt",
+    "hero_image_caption",
+    "hero_image_credit",
+    "meta_description",
+    "funding_disclosure",
+    "conflict_of_interest",
+]
+reversion.register(Article, fields=ARTICLE_VERSION_FIELDS, follow=["article_side_effects", "citations"])
+reversion.register(ArticleSideEffect, fields=["article", "side_effect", "frequency", "position"])

@@ -12,6 +12,15 @@ def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache(settings):
+    """A local-memory cache, empty at the start of each test, so throttling counts from zero."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+
+
 @pytest.fixture
 def editor(django_user_model):
     """A staff member with the model permissions a medical editor works with."""
@@ -29,3 +38,51 @@ def pytest_sessionfinish(session, exitstatus):
     if IN_CI and skipped and exitstatus == 0:
         reporter.write_line(f"CI=true: {len(skipped)} test(s) were skipped; failing the run.", red=True)
         session.exitstatus = 1
+
+
+@pytest.fixture
+def full_article(db):
+    """A published article about one condition with everything an article page shows: the reader's-eye test bed."""
+    from articles.models import SideEffect
+    from tests import factories
+
+    condition = factories.ConditionFactory(
+        name="Immune thrombocytopenia", abbreviation="ITP", slug="itp", icd10_code="D69.3"
+    )
+    article = factories.ArticleFactory(
+        title="IVIG for immune thrombocytopenia",
+        slug="ivig-for-itp",
+        dek="How IVIG raises platelet counts.",
+        body=(
+            "<h2>What is IVIG?</h2><p>Pooled antibodies from many donors.</p>"
+            "<h2>How it is given</h2><p>Through a drip.</p><h3>At home</h3><p>Sometimes.</p>"
+            "<h2>Side effects</h2><p>Mostly mild.</p>"
+        ),
+        author__name="Rosa Delgado",
+        author__slug="rosa-delgado",
+        fact_checker__name="Tomasz Wren",
+        fact_checker__slug="tomasz-wren",
+        conditions=[condition],
+    )
+    product = factories.ProductApprovalFactory(
+        product__brand_name="Privigen", product__slug="privigen", condition=condition, region="US", year=2008
+    ).product
+    article.products.add(product)
+    headache = factories.SideEffectFactory(name="Headache", slug="headache", what_helps="Drink plenty of water.")
+    meningitis = factories.SideEffectFactory(
+        name="Aseptic meningitis",
+        slug="aseptic-meningitis",
+        seriousness=SideEffect.Seriousness.SERIOUS,
+        onset=SideEffect.Onset.DELAYED,
+        when_to_seek_help="Call your care team about a severe headache with a stiff neck.",
+    )
+    factories.ArticleSideEffectFactory(article=article, side_effect=headache)
+    factories.ArticleSideEffectFactory(article=article, side_effect=meningitis, frequency="rare")
+    factories.ProductSideEffectFactory(product=product, side_effect=headache)
+    factories.ProductSideEffectFactory(product=product, side_effect=meningitis, frequency="rare")
+    source = factories.SourceFactory(title="Adverse effects of immunoglobulin therapy", doi="10.3389/fimmu.2018.01299")
+    source.pmid = "29951056"
+    source.save()
+    factories.SourceAuthorFactory(source=source, family_name="Guo", given_names="Y")
+    factories.CitationFactory(article=article, source=source, position=1)
+    return article

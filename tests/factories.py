@@ -13,6 +13,8 @@ from articles.models import (
     ProductSideEffect,
     SideEffect,
 )
+from feedback.models import Feedback
+from pages.models import Page
 from references.models import Citation, Source, SourceAuthor
 
 
@@ -155,3 +157,33 @@ class CitationFactory(factory.django.DjangoModelFactory):
     article = factory.SubFactory(ArticleFactory)
     source = factory.SubFactory(SourceFactory)
     position = factory.Sequence(int)
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Page
+
+    title = factory.Sequence(lambda n: f"Policy {n}")
+    slug = factory.Sequence(lambda n: f"policy-{n}")
+    summary = "How we work."
+    body = "<h2>What we do</h2><p>We check every fact.</p>"
+    is_published = True
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Feedback
+
+    article = factory.SubFactory(ArticleFactory)
+    helpful = False
+    reason = Feedback.Reason.ERROR
+    comment = "The dose in the second paragraph looks wrong."
+
+
+def source_with_authors(*names, **fields):
+    """A source whose authors are ``names``, each "Family Given" ("Perez EE") or a group's name alone."""
+    source = SourceFactory(**fields)
+    for position, name in enumerate(names, start=1):
+        family, _, given = name.rpartition(" ") if " " in name and name.split()[-1].isupper() else (name, "", "")
+        SourceAuthorFactory(source=source, position=position, family_name=family, given_names=given)
+    return source

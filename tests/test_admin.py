@@ -225,7 +225,6 @@ def article_form_data(author, **overrides):
         "dek": "What changes when a nurse gives IVIG in your living room.",
         "body": "<h2>Getting ready</h2><p>Drink water the day before.</p>",
         "author": author.pk,
-        "status": "draft",
         "funding_disclosure": "None.",
         "conflict_of_interest": "None.",
         **management_form("article_side_effects"),
@@ -267,11 +266,16 @@ def test_citing_the_same_source_twice_is_refused(client, editor):
     assert not Citation.objects.filter(article__slug="ivig-at-home").exists()
 
 
-def test_publishing_without_a_date_is_explained(client, editor):
+def test_editor_cannot_publish_through_the_article_form(client, editor):
     client.force_login(editor)
-    response = client.post(admin_url(Article, "add"), article_form_data(ContributorFactory(), status="published"))
-    assert response.status_code == 200
-    assert "publication time" in response.context["adminform"].form.errors["published_at"][0]
+    data = article_form_data(
+        ContributorFactory(), status="published", published_at_0="2025-01-01", published_at_1="10:00"
+    )
+    response = client.post(admin_url(Article, "add"), data)
+    assert response.status_code == 302
+    article = Article.objects.get(slug="ivig-at-home")
+    assert article.status == Article.Status.DRAFT
+    assert article.published_at is None
 
 
 def test_empty_disclosure_is_explained(client, editor):

@@ -128,7 +128,7 @@ def test_every_xss_payload_is_caught_by_the_danger_check(payload):
 
 @pytest.mark.django_db
 def test_a_script_posted_in_the_admin_article_form_is_not_stored(admin_client):
-    article = ArticleFactory()
+    article = ArticleFactory(draft=True)
 
     response = change_through_admin(admin_client, article, body="<p>Safe words.</p><script>alert('admin')</script>")
 

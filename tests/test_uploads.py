@@ -198,7 +198,7 @@ def test_a_hero_image_that_is_not_an_image_is_rejected_in_plain_words():
 
 
 def test_the_admin_rejects_a_hero_image_that_is_not_an_image(admin_client, settings):
-    article = ArticleFactory()
+    article = ArticleFactory(draft=True)
 
     response = change_through_admin(
         admin_client,
@@ -213,7 +213,7 @@ def test_the_admin_rejects_a_hero_image_that_is_not_an_image(admin_client, setti
 
 
 def test_the_admin_explains_a_non_image_hero_in_the_same_words_as_the_editor_upload(admin_client):
-    article = ArticleFactory()
+    article = ArticleFactory(draft=True)
 
     response = change_through_admin(
         admin_client,
@@ -226,7 +226,7 @@ def test_the_admin_explains_a_non_image_hero_in_the_same_words_as_the_editor_upl
 
 
 def test_the_admin_rejects_a_hero_image_in_a_format_browsers_cannot_show(admin_client, settings):
-    article = ArticleFactory()
+    article = ArticleFactory(draft=True)
 
     response = change_through_admin(
         admin_client,
@@ -243,7 +243,7 @@ def test_the_admin_rejects_a_hero_image_in_a_format_browsers_cannot_show(admin_c
 
 
 def test_a_hero_image_without_a_description_is_rejected(admin_client, settings):
-    article = ArticleFactory()
+    article = ArticleFactory(draft=True)
 
     response = change_through_admin(admin_client, article, hero_image=png_file(), hero_image_alt="")
 
@@ -255,7 +255,7 @@ def test_a_hero_image_without_a_description_is_rejected(admin_client, settings):
 
 
 def test_the_admin_stores_a_hero_image_under_a_random_name(admin_client, settings):
-    article = ArticleFactory()
+    article = ArticleFactory(draft=True)
 
     response = change_through_admin(
         admin_client, article, hero_image=png_file("jane-doe-at-home.png"), hero_image_alt="A nurse"

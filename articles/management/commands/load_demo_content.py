@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.text import get_text_list
 
-from articles.demo_content import load_demo_content
+from articles.demo_content import create_demo_staff, load_demo_content
 
 
 class Command(BaseCommand):
@@ -12,8 +13,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, verbosity=1, **options):
         created = load_demo_content(verbosity=verbosity, stdout=self.stdout)
+        staff = create_demo_staff() if settings.DEBUG else []
         if verbosity < 1:
             return
+        for login in staff:
+            self.stdout.write(
+                f"Demo {login['group'][:-1].lower()}: log in at /admin/ as “{login['username']}” with password "
+                f"“{login['password']}” (local development only)."
+            )
         if not created:
             self.stdout.write("Demo content is already loaded; nothing created.")
             return

@@ -1,0 +1,22 @@
+from django.db import migrations
+
+
+def create_groups(apps, schema_editor):
+    from articles.roles import sync_groups
+
+    sync_groups(apps)
+
+
+def remove_groups(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name__in=["Editors", "Reviewers"]).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("articles", "0003_editorial_workflow"),
+        ("references", "0002_content_rules"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(create_groups, remove_groups)]

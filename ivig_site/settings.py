@@ -36,10 +36,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.postgres",
     "ckeditor",
     "ckeditor_uploader",
+    "reversion",
     "articles",
     "references",
+    "pages",
+    "feedback",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -184,3 +190,19 @@ SILENCED_SYSTEM_CHECKS = [
 
 # --- Content ------------------------------------------------------------------
 SITE_NAME = env.str("SITE_NAME", default="IVIG Patient Guide")
+
+# --- Readers' feedback ----------------------------------------------------------
+# Each client address may send this many "Was this page helpful?" answers per period (seconds).
+FEEDBACK_RATE_LIMIT = env.int("FEEDBACK_RATE_LIMIT", default=10)
+FEEDBACK_RATE_PERIOD = env.int("FEEDBACK_RATE_PERIOD", default=60 * 60)
+# Published articles are due for a fresh review this many months after their last fact-check.
+ARTICLE_REVIEW_PERIOD_MONTHS = env.int("ARTICLE_REVIEW_PERIOD_MONTHS", default=12)
+
+# --- Sources and citations ----------------------------------------------------
+# How sources are printed everywhere: "ama" (AMA Manual of Style, 11th edition) or "vancouver" (NLM).
+CITATION_STYLE = env.str("CITATION_STYLE", default="ama")
+# Where "Fill from DOI" asks for a work's metadata; the DOI is appended. Crossref's public REST API by default.
+CROSSREF_API_URL = env.str("CROSSREF_API_URL", default="https://api.crossref.org/works/")
+CROSSREF_TIMEOUT = env.float("CROSSREF_TIMEOUT", default=8.0)
+# Crossref answers faster to callers who leave a contact address ("polite pool"); optional.
+CROSSREF_MAILTO = env.str("CROSSREF_MAILTO", default="")

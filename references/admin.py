@@ -1,9 +1,28 @@
-from django.contrib import admin
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from articles.richtext import sanitize_html
+
+from . import services
+from .crossref import CrossrefError
+from .formatting import format_reference, format_source
+from .forms import ImportForm
+from .markers import broken_markers, sync_citations, unknown_keys
 from .models import Citation, Source, SourceAuthor
+from .views import export_response
 
 
 class SourceAuthorInline(admin.TabularInline):
@@ -12,20 +31,70 @@ class SourceAuthorInline(admin.TabularInline):
     extra = 3
 
 
+class RetractedFilter(admin.SimpleListFilter):
+    title = _("retraction")
+    parameter_name = "retracted"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Retracted")), ("no", _("Not retracted"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.retracted()
+        if self.value() == "no":
+            return queryset.filter(retracted_on__isnull=True)
+        return queryset
+
+
+class MergeForm(forms.Form):
+    survivor = forms.ModelChoiceField(
+        queryset=Source.objects.none(),
+        widget=forms.RadioSelect,
+        label=_("Keep this one"),
+        help_text=_("The others’ citations move to it, its empty fields are filled from them, and they are deleted."),
+    )
+
+    def __init__(self, *args, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["survivor"].queryset = sources
+
+
+def most_complete(sources):
+    """The source to keep by default: the one with the most fields filled in, then the oldest."""
+
+    def filled(source):
+        return sum(bool(getattr(source, name)) for name in services.MERGED_FIELDS) + bool(source.authors.all())
+
+    return max(sources, key=lambda source: (filled(source), -source.pk))
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["title", "first_author", "publication", "year", "kind", "doi", "pmid", "cited_in"]
-    list_filter = ["kind", "year"]
+    list_display = ["title", "first_author", "publication", "year", "doi", "cited_in", "retraction"]
+    list_filter = [RetractedFilter, "kind", "year"]
     ordering = ["title"]
-    search_fields = ["title", "publication", "doi", "pmid", "authors__family_name"]
+    search_fields = ["title", "publication", "doi", "pmid", "citation_key", "authors__family_name"]
     inlines = [SourceAuthorInline]
+    actions = ["merge_selected", "fill_selected_from_crossref"]
+
+    change_list_template = "references/admin/source_change_list.html"
+    change_form_template = "references/admin/source_change_form.html"
+    readonly_fields = ["how_to_cite", "as_readers_see_it", "citing_articles"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    fieldsets = [
-        (None, {"fields": ["kind", "title", "has_more_authors"]}),
-        (_("Where it was published"), {"fields": ["publication", "publisher", "year", "published_on"]}),
-        (_("Volume, issue and pages"), {"fields": ["volume", "issue", "pages"]}),
-        (_("Identifiers and links"), {"fields": ["doi", "pmid", "url", "accessed_on"]}),
-    ]
+
+    def get_fieldsets(self, request, obj=None):
+        retraction_classes = [] if obj is not None and obj.is_retracted else ["collapse"]
+        return [
+            (None, {"fields": ["kind", "title", "has_more_authors"]}),
+            (_("Where it was published"), {"fields": ["publication", "publisher", "year", "published_on"]}),
+            (_("Volume, issue and pages"), {"fields": ["volume", "issue", "pages"]}),
+            (_("Identifiers and links"), {"fields": ["doi", "pmid", "url", "accessed_on"]}),
+            (
+                _("Citing it"),
+                {"fields": ["citation_key", "how_to_cite", "as_readers_see_it", "citing_articles"]},
+            ),
+            (_("Retraction"), {"fields": ["retracted_on", "retraction_notice_url"], "classes": retraction_classes}),
+        ]
 
     def get_queryset(self, request):
         return (
@@ -34,6 +103,8 @@ class SourceAdmin(admin.ModelAdmin):
             .annotate(citation_count=Count("citations", distinct=True))
             .prefetch_related("authors")
         )
+
+    # --- Columns and read-only fields -------------------------------------------------------------------
 
     @admin.display(description=_("first author"))
     def first_author(self, source):
@@ -44,13 +115,342 @@ class SourceAdmin(admin.ModelAdmin):
     def cited_in(self, source):
         return source.citation_count
 
+    @admin.display(description=_("retracted"), ordering="retracted_on")
+    def retraction(self, source):
+        return source.retracted_on or ""
+
+    @admin.display(description=_("how to cite it"))
+    def how_to_cite(self, source):
+        if source.pk is None:
+            return _("Save the source first.")
+        return format_html(
+            "<code>{}</code><br>{}",
+            source.marker,
+            _("Type this in an article’s text, right after the claim it supports."),
+        )
+
+    @admin.display(description=_("as readers see it"))
+    def as_readers_see_it(self, source):
+        return format_source(source) if source.pk else "—"
+
+    @admin.display(description=_("cited in these articles"))
+    def citing_articles(self, source):
+        if source.pk is None:
+            return "—"
+        from articles.models import Article
+
+        articles = Article.objects.filter(citations__source=source).distinct().order_by("title", "pk")
+        if not articles:
+            return _("No article cites it yet.")
+        rows = format_html_join(
+            "",
+            "<li><a href='{}'>{}</a> ({}{})</li>",
+            (
+                (
+                    reverse("admin:articles_article_change", args=[article.pk]),
+                    article.title,
+                    article.get_status_display().lower(),
+                    _(", flagged for a fresh review") if article.review_reason else "",
+                )
+                for article in articles
+            ),
+        )
+        return format_html("<ul class='citing-articles'>{}</ul>", rows)
+
+    # --- Saving ---------------------------------------------------------------------------------------------
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        source = form.instance
+        services.ensure_citation_key(source)
+        newly_retracted = source.is_retracted and not form.initial.get("retracted_on")
+        if newly_retracted:
+            articles = services.flag_citing_articles(source, by=request.user)
+            if articles:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "The article citing it was sent back to the review queue: %(titles)s.",
+                        "The %(count)d articles citing it were sent back to the review queue: %(titles)s.",
+                        len(articles),
+                    )
+                    % {"count": len(articles), "titles": get_text_list([f"“{a.title}”" for a in articles], _("and"))},
+                )
+
+    # --- Import, export, Crossref ---------------------------------------------------------------------------
+
+    def get_urls(self):
+        info = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name=f"{info}_import"),
+            path(
+                "article/<int:article_id>/sources.<str:fmt>",
+                self.admin_site.admin_view(self.export_view),
+                name=f"{info}_export",
+            ),
+            path(
+                "<int:object_id>/fill-from-doi/",
+                self.admin_site.admin_view(self.fill_from_doi_view),
+                name=f"{info}_fill_from_doi",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Paste or upload an export, preview each record, import the chosen ones in one go."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        can_attach = request.user.has_perm("articles.change_article")
+        form = ImportForm(request.POST or None, request.FILES or None, initial={"article": request.GET.get("article")})
+        preview, errors, chosen, article = None, [], None, None
+        if request.method == "POST" and form.is_valid():
+            article = form.cleaned_data["article"]
+            if article is not None and not can_attach:
+                raise PermissionDenied
+            preview = form.records
+            if "import" in request.POST:
+                chosen = {int(number) for number in request.POST.getlist("selected") if number.isdigit()}
+                try:
+                    result = services.import_references(preview, chosen, by=request.user, article=article)
+                except ValidationError as error:
+                    errors = error.messages
+                else:
+                    self._report_import(request, result, article)
+                    if article is not None:
+                        return redirect("admin:articles_article_change", article.pk)
+                    return redirect("admin:references_source_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import references"),
+            "form": form,
+            "can_attach": can_attach,
+            "preview": preview,
+            "preview_rows": preview_rows(preview or [], article, chosen),
+            "import_errors": errors,
+            "counts": _count_statuses(preview or []),
+        }
+        return TemplateResponse(request, "references/admin/import.html", context)
+
+    def _report_import(self, request, result, article):
+        parts = []
+        if result.created:
+            count = len(result.created)
+            parts.append(
+                ngettext("%(count)d new source added", "%(count)d new sources added", count) % {"count": count}
+            )
+        if result.reused:
+            count = len(result.reused)
+            parts.append(
+                ngettext("%(count)d was already in the library", "%(count)d were already in the library", count)
+                % {"count": count}
+            )
+        if article is not None:
+            parts.append(_("%(count)d now cited in “%(title)s”") % {"count": len(result.attached), "title": article})
+            if result.already_cited:
+                parts.append(_("%(count)d it already cited") % {"count": len(result.already_cited)})
+        messages.success(request, _("Import done: %(parts)s.") % {"parts": "; ".join(parts)})
+
+    def export_view(self, request, article_id, fmt):
+        from articles.models import Article
+
+        if not request.user.has_perm("articles.view_article"):
+            raise PermissionDenied
+        return export_response(get_object_or_404(Article, pk=article_id), fmt)
+
+    def fill_from_doi_view(self, request, object_id):
+        source = get_object_or_404(Source, pk=object_id)
+        if not self.has_change_permission(request, source):
+            raise PermissionDenied
+        if request.method == "POST":
+            self._fill(request, source)
+        return redirect("admin:references_source_change", source.pk)
+
+    def _fill(self, request, source):
+        try:
+            filled = services.fill_from_crossref(source, by=request.user)
+        except CrossrefError as error:
+            messages.error(request, _("“%(source)s”: %(error)s") % {"source": source.title, "error": error})
+            return
+        if filled:
+            messages.success(
+                request,
+                _("“%(source)s”: filled %(fields)s from Crossref. Check them against the article.")
+                % {"source": source.title, "fields": get_text_list(filled, _("and"))},
+            )
+        else:
+            messages.info(request, _("“%(source)s”: nothing to fill; every field Crossref has is already filled.")
+                          % {"source": source.title})  # fmt: skip
+
+    # --- Actions --------------------------------------------------------------------------------------------
+
+    def has_merge_permission(self, request):
+        # Django offers an action when any of its permissions is held; merging needs both.
+        return self.has_change_permission(request) and self.has_delete_permission(request)
+
+    @admin.action(permissions=["change"], description=_("Fill empty fields from Crossref (by DOI)"))
+    def fill_selected_from_crossref(self, request, queryset):
+        for source in queryset:
+            self._fill(request, source)
+
+    @admin.action(permissions=["merge"], description=_("Merge selected duplicates into one source"))
+    def merge_selected(self, request, queryset):
+        sources = list(queryset.prefetch_related("authors").annotate(citation_count=Count("citations")))
+        if len(sources) < 2:
+            messages.error(request, _("Select two or more sources that describe the same work."))
+            return None
+        form = MergeForm(
+            request.POST if "survivor" in request.POST else None,
+            sources=queryset,
+            initial={"survivor": most_complete(sources)},
+        )
+        if form.is_bound and form.is_valid():
+            survivor = form.cleaned_data["survivor"]
+            others = [source for source in sources if source.pk != survivor.pk]
+            try:
+                articles = services.merge_sources(survivor, others, by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+                return None
+            messages.success(
+                request,
+                ngettext(
+                    "Merged %(count)d duplicate into “%(title)s”; %(articles)d article now cites it.",
+                    "Merged %(count)d duplicates into “%(title)s”; %(articles)d articles now cite it.",
+                    len(others),
+                )
+                % {"count": len(others), "title": survivor.title, "articles": len(articles)},
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Merge duplicate sources"),
+            "form": form,
+            "sources": [(source, format_source(source)) for source in sources],
+            "selected": [source.pk for source in sources],
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "references/admin/merge_sources.html", context)
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    record: object
+    reference: str
+    selectable: bool
+    checked: bool
+    already_cited: bool
+
+
+def preview_rows(records, article, chosen=None):
+    """How each record shows in the import preview: its reference, and whether it can and should be ticked."""
+    cited = set(article.citations.values_list("source_id", flat=True)) if article is not None else set()
+    rows = []
+    for record in records:
+        already_cited = record.existing is not None and record.existing.pk in cited
+        selectable = record.can_import and (record.existing is None or (article is not None and not already_cited))
+        checked = selectable and (chosen is None or record.number in chosen)
+        reference = format_reference(record.reference) if record.reference else ""
+        rows.append(PreviewRow(record, reference, selectable, checked, already_cited))
+    return rows
+
+
+def _count_statuses(preview):
+    counts = {"new": 0, "existing": 0, "problem": 0}
+    for record in preview:
+        counts[record.status] += 1
+    return counts
+
+
+# --- Citations on the article's page -------------------------------------------------------------------------
+
+
+class CitationFormSet(BaseInlineFormSet):
+    """The article's sources; refuses a save whose text cites something the library does not have."""
+
+    def clean(self):
+        super().clean()
+        body = sanitize_html(getattr(self.instance, "body", "") or "")
+        problems = []
+        broken = broken_markers(body)
+        if broken:
+            problems.append(
+                _("These citation markers are not closed or contain formatting: %(markers)s. Write them as plain "
+                  "text, e.g. [cite:perez-2017].") % {"markers": get_text_list([f"“{m}”" for m in broken], _("and"))}
+            )  # fmt: skip
+        unknown = unknown_keys(body)
+        if unknown:
+            problems.append(
+                ngettext(
+                    "The text cites %(markers)s, which is not a source in the library.",
+                    "The text cites %(markers)s, which are not sources in the library.",
+                    len(unknown),
+                )
+                % {"markers": get_text_list([str(key) for key in unknown], _("and"))}
+                + " "
+                + _("Import or add the source first (Sources → Import references), or correct the marker.")
+            )
+        if problems:
+            raise ValidationError(problems)
+
 
 class CitationInline(admin.TabularInline):
     """The article's numbered sources, edited on the article's page."""
 
     model = Citation
+    formset = CitationFormSet
     autocomplete_fields = ["source"]
-    fields = ["position", "source"]
+    fields = ["position", "source", "how_to_cite"]
+    readonly_fields = ["how_to_cite"]
+    template = "references/admin/citation_inline.html"
     extra = 1
     verbose_name = _("source")
     verbose_name_plural = _("sources (numbered in this order)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
+
+    @admin.display(description=_("cite it in the text as"))
+    def how_to_cite(self, citation):
+        if citation.source_id is None:
+            return ""
+        if citation.source.is_retracted:
+            return format_html("<code>{}</code> <strong>{}</strong>", citation.source.marker, _("Retracted"))
+        return format_html("<code>{}</code>", citation.source.marker)
+
+
+def report_citations(request, article):
+    """
+    After an article is saved in the admin: cite every source its text cites, number them in reading order,
+    and tell the editor about sources the text never cites and sources that were retracted.
+    """
+    check = sync_citations(article)
+    if check.added:
+        messages.warning(
+            request,
+            _("The text cites %(sources)s, which the list of sources did not include; added.")
+            % {"sources": get_text_list([f"“{source.title}”" for source in check.added], _("and"))},
+        )
+    if check.uncited:
+        messages.warning(
+            request,
+            ngettext(
+                "This source is listed but never cited in the text: %(sources)s. Add a marker such as %(marker)s "
+                "after the claim it supports, or remove it from the list.",
+                "These sources are listed but never cited in the text: %(sources)s. Add a marker such as "
+                "%(marker)s after the claim each supports, or remove them from the list.",
+                len(check.uncited),
+            )
+            % {
+                "sources": get_text_list([f"“{source.title}”" for source in check.uncited], _("and")),
+                "marker": check.uncited[0].marker,
+            },
+        )
+    if check.retracted:
+        messages.error(
+            request,
+            _("The article cites retracted sources: %(sources)s. Replace them or explain the retraction.")
+            % {"sources": get_text_list([f"“{source.title}”" for source in check.retracted], _("and"))},
+        )
+    return check

@@ -1,11 +1,14 @@
+import reversion
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .identifiers import doi_url, normalize_doi, normalize_pmid, pubmed_url, validate_doi, validate_pmid
+from .records import CITATION_KEY_PATTERN, initials
 
 
 class NormalizedCharField(models.CharField):
@@ -30,6 +33,33 @@ class DOIField(NormalizedCharField):
 class PMIDField(NormalizedCharField):
     normalize = staticmethod(normalize_pmid)
     default_validators = [validate_pmid]
+
+
+class SourceQuerySet(models.QuerySet):
+    def cited_in_published(self):
+        """Sources that at least one article readers can see cites."""
+        from articles.models import Article
+
+        return self.filter(citations__article__in=Article.objects.published()).distinct()
+
+    def visible_to(self, user):
+        """Staff who may view sources see the whole library; readers see sources of published articles."""
+        if user.is_authenticated and user.has_perm("references.view_source"):
+            return self.all()
+        return self.cited_in_published()
+
+    def retracted(self):
+        return self.filter(retracted_on__isnull=False)
+
+    def matching(self, doi="", pmid=""):
+        """The sources that already have this DOI (in any letter case) or this PMID."""
+        doi, pmid = normalize_doi(doi), normalize_pmid(pmid)
+        condition = Q(pk__in=[])
+        if doi:
+            condition |= Q(doi__iexact=doi)
+        if pmid:
+            condition |= Q(pmid=pmid)
+        return self.filter(condition)
 
 
 class Source(models.Model):
@@ -89,8 +119,40 @@ class Source(models.Model):
     accessed_on = models.DateField(
         _("accessed on"), null=True, blank=True, help_text=_("For web pages: when the page was last checked.")
     )
+    citation_key = models.CharField(
+        _("citation key"),
+        max_length=60,
+        blank=True,
+        validators=[
+            RegexValidator(
+                CITATION_KEY_PATTERN,
+                _("Use letters, digits, “-” and “_” only, starting with a letter, e.g. “perez-2017”."),
+            )
+        ],
+        help_text=_(
+            "A short name to cite the source in an article’s text as [cite:perez-2017]. Filled in from the "
+            "first author and year when left empty."
+        ),
+    )
+    retracted_on = models.DateField(
+        _("retracted on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when the publisher retracts the work. Every article citing it goes back to the review queue, "
+            "and readers see “Retracted” next to it."
+        ),
+    )
+    retraction_notice_url = models.URLField(
+        _("retraction notice"),
+        max_length=500,
+        blank=True,
+        help_text=_("The address of the publisher’s retraction notice, e.g. “https://doi.org/10.1016/…”."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     modified_at = models.DateTimeField(_("modified"), auto_now=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -113,13 +175,33 @@ class Source(models.Model):
                 condition=Q(year__isnull=True) | Q(year__gte=1800, year__lte=2100),
                 name="source_year_range",
             ),
+            models.UniqueConstraint(
+                Lower("citation_key"),
+                condition=~Q(citation_key=""),
+                name="unique_source_citation_key_ci",
+                violation_error_message=_("Another source already has this citation key."),
+            ),
+            models.CheckConstraint(
+                condition=Q(retraction_notice_url="") | Q(retracted_on__isnull=False),
+                name="source_retraction_notice_has_date",
+                violation_error_message=_("Give the date of the retraction along with its notice."),
+            ),
         ]
 
     def __str__(self):
         year = f" ({self.year})" if self.year else ""
         return f"{self.title}{year}"
 
+    def get_absolute_url(self):
+        return reverse("references:source_detail", kwargs={"pk": self.pk})
+
     def clean(self):
+        errors = {**self.duplicate_errors(), **self.content_errors()}
+        if errors:
+            raise ValidationError(errors)
+
+    def duplicate_errors(self):
+        """Messages for identifiers another source in the library already has, by field."""
         errors = {}
         duplicates = Source.objects.exclude(pk=self.pk)
         doi, pmid = normalize_doi(self.doi), normalize_pmid(self.pmid)
@@ -127,12 +209,33 @@ class Source(models.Model):
             errors["doi"] = _("Another source in the library already has this DOI. Cite that source instead.")
         if pmid and duplicates.filter(pmid=pmid).exists():
             errors["pmid"] = _("Another source in the library already has this PubMed ID. Cite that source instead.")
-        if self.kind in {self.Kind.WEB_PAGE, self.Kind.GUIDELINE} and not (self.url or doi):
+        if self.citation_key and duplicates.filter(citation_key__iexact=self.citation_key).exists():
+            errors["citation_key"] = _("Another source already has this citation key. Choose another one.")
+        return errors
+
+    def content_errors(self):
+        """Messages for what a complete, findable reference needs, by field."""
+        errors = {}
+        if self.kind in {self.Kind.WEB_PAGE, self.Kind.GUIDELINE} and not (self.url or normalize_doi(self.doi)):
             errors["url"] = _("Give the web address so readers can find this page.")
         if self.accessed_on and not self.url:
             errors["accessed_on"] = _("An accessed date only makes sense with a web address.")
-        if errors:
-            raise ValidationError(errors)
+        if self.retraction_notice_url and not self.retracted_on:
+            errors["retracted_on"] = _("Give the date of the retraction along with its notice.")
+        return errors
+
+    @property
+    def is_retracted(self):
+        return self.retracted_on is not None
+
+    @property
+    def marker_key(self):
+        return self.citation_key or self.doi or str(self.pk)
+
+    @property
+    def marker(self):
+        """What an editor types in an article's text to cite this source."""
+        return f"[cite:{self.marker_key}]"
 
     @property
     def doi_url(self):
@@ -173,10 +276,7 @@ class SourceAuthor(models.Model):
 
     @property
     def initials(self):
-        given = self.given_names.replace(".", " ").replace("-", " ").split()
-        if len(given) == 1 and given[0].isupper() and len(given[0]) <= 3:
-            return given[0]
-        return "".join(part[0].upper() for part in given)
+        return initials(self.given_names)
 
 
 class CitationQuerySet(models.QuerySet):
@@ -184,11 +284,17 @@ class CitationQuerySet(models.QuerySet):
         return self.select_related("source").prefetch_related("source__authors")
 
 
+@reversion.register(fields=["article", "source", "position"])
 class Citation(models.Model):
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="citations")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
     position = models.PositiveSmallIntegerField(
-        _("order"), default=0, help_text=_("Sources are numbered 1, 2, 3… on the page in this order.")
+        _("order"),
+        default=0,
+        help_text=_(
+            "Sources are numbered 1, 2, 3… on the page in this order. On save they are renumbered by where the "
+            "text first cites them; sources the text does not cite follow in the order given here."
+        ),
     )
 
     objects = CitationQuerySet.as_manager()

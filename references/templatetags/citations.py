@@ -1,0 +1,38 @@
+"""Citations on reader pages: numbered superscripts in the text and the numbered list of sources."""
+
+from dataclasses import dataclass
+
+from django import template
+
+from references.formatting import format_source
+from references.markers import render_citations
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class NumberedSource:
+    number: int
+    source: object
+    reference: str  # safe HTML, in the site's citation style
+    backlinks: list  # ids of the superscripts in the text that cite it
+
+
+@register.filter
+def cite_markers(html, article):
+    """
+    ``html`` (the article's sanitized text) with its ``[cite:…]`` markers as superscript links to the numbered
+    sources. Uses ``article.citations.all()``, so prefetch them (``Article.objects.for_detail()`` does).
+    """
+    return render_citations(html, article.citations.all()).html
+
+
+@register.simple_tag
+def numbered_sources(citations, text=""):
+    """The cited sources, numbered, formatted, each with links back to where ``text`` cites it."""
+    citations = list(citations)
+    backlinks = render_citations(text, citations).backlinks
+    return [
+        NumberedSource(number, citation.source, format_source(citation.source), backlinks.get(number, []))
+        for number, citation in enumerate(citations, start=1)
+    ]

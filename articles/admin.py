@@ -165,8 +165,8 @@ class ArticleAdminForm(forms.ModelForm):
         current = Article.objects.select_for_update().get(pk=self.instance.pk)
         expected = cleaned.get("edit_version")
         if expected is not None and expected != current.lock_version:
-            last = current.events.filter(action="edit").select_related("actor").first()
-            who = last.actor.get_full_name() or last.actor.get_username() if last and last.actor else _("Someone")
+            editor = current.last_edited_by
+            who = (editor.get_full_name() or editor.get_username()) if editor else _("Someone")
             self.stale_changes = content_diff(workflow.snapshot(current), self.submitted_snapshot(cleaned))
             raise forms.ValidationError(
                 _(

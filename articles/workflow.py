@@ -200,6 +200,7 @@ def fact_check(article, by, notes=""):
         article=article,
         reviewer=by,
         contributor=contributor,
+        checked_at=timezone.now(),
         notes=notes,
         lock_version=article.lock_version,
         snapshot=snapshot(article),
@@ -218,9 +219,11 @@ def publish(article, by, at=None, substantive=True, comment=""):
     article = _locked(article)
     _check(PUBLISH, article, by, comment)
     today = timezone.localdate()
+    last_check = article.fact_checks.first()
+    reviewed_on = timezone.localdate(last_check.checked_at) if last_check else today
     review = {
-        "last_reviewed_on": today,
-        "next_review_due": _next_review_due(article, today),
+        "last_reviewed_on": reviewed_on,
+        "next_review_due": _next_review_due(article, reviewed_on),
         "review_reason": "",
     }
     if not article.is_working_copy:
@@ -259,10 +262,11 @@ def publish(article, by, at=None, substantive=True, comment=""):
     return original
 
 
-def _next_review_due(article, today):
-    standard = today + datetime.timedelta(days=round(settings.ARTICLE_REVIEW_PERIOD_MONTHS * 30.44))
+def _next_review_due(article, reviewed_on):
+    """The standard period after the review, or the earlier date an editor chose for a fast-moving topic."""
+    standard = reviewed_on + datetime.timedelta(days=round(settings.ARTICLE_REVIEW_PERIOD_MONTHS * 30.44))
     chosen = article.next_review_due
-    return chosen if chosen and today < chosen < standard else standard
+    return chosen if chosen and reviewed_on < chosen < standard else standard
 
 
 @transaction.atomic

@@ -299,6 +299,18 @@ def test_publishing_sets_the_review_dates(client, reviewer_user, settings):
     assert 180 <= (article.next_review_due - today).days <= 184
 
 
+def test_last_reviewed_is_the_day_of_the_fact_check(client, reviewer_user, settings):
+    settings.ARTICLE_REVIEW_PERIOD_MONTHS = 12
+    article = ArticleFactory(status=Status.IN_REVIEW, published_at=None)
+    ten_days_ago = timezone.now() - datetime.timedelta(days=10)
+    with mock.patch("django.utils.timezone.now", return_value=ten_days_ago):
+        post_transition(client, reviewer_user, article, "fact_check")
+    post_transition(client, reviewer_user, article, "publish")
+    article = refreshed(article)
+    assert article.last_reviewed_on == timezone.localdate(ten_days_ago)
+    assert article.next_review_due == article.last_reviewed_on + datetime.timedelta(days=365)
+
+
 def test_scheduled_article_goes_live_at_its_time_without_a_job(client, reviewer_user):
     article = ArticleFactory(status=Status.FACT_CHECKED, published_at=None)
     at = timezone.now() + datetime.timedelta(hours=2)
@@ -439,7 +451,7 @@ def test_stale_save_is_refused_and_both_edits_survive(client, django_user_model,
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "after you opened it" in page and "have NOT been saved" in page
+    assert "olga saved this article" in page and "after you opened it" in page and "have NOT been saved" in page
     assert "Saved version vs. your form" in page and "Olga&#x27;s title" in page
     assert 'value="Ella&#x27;s title"' in page  # Ella's edit is still in her form
     assert refreshed(article).title == "Olga's title"  # Olga's edit is kept

@@ -30,41 +30,48 @@ from .models import (
 )
 
 
+class ReviewerPublishesMixin:
+    """
+    For pages with an ``is_published`` tick (conditions, policy pages): putting one in front of
+    readers is a reviewer's decision, like publishing an article. Others see the tick read-only,
+    and reviewers also get bulk actions that need no permission to edit the text.
+    """
+
+    actions = ["publish_selected", "unpublish_selected"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            fields.append("is_published")
+        return fields
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
+
+    @admin.action(permissions=["publish"], description=_("Show selected pages to readers"))
+    def publish_selected(self, request, queryset):
+        self._set_published(request, queryset, True)
+
+    @admin.action(permissions=["publish"], description=_("Hide selected pages from readers"))
+    def unpublish_selected(self, request, queryset):
+        self._set_published(request, queryset, False)
+
+    def _set_published(self, request, queryset, value):
+        for page in queryset:
+            page.is_published = value
+            page.save(update_fields=["is_published", "modified_at"])
+            self.log_change(request, page, [{"changed": {"fields": ["is_published"]}}])
+        messages.success(request, _("%(count)d page(s) updated.") % {"count": len(queryset)})
+
+
 @admin.register(Condition)
-class ConditionAdmin(admin.ModelAdmin):
+class ConditionAdmin(ReviewerPublishesMixin, admin.ModelAdmin):
     list_display = ["name", "abbreviation", "icd10_code", "is_published", "article_count", "modified_at"]
     list_filter = ["is_published"]
     ordering = ["name"]
     search_fields = ["name", "abbreviation", "icd10_code"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["related_conditions"]
-
-    actions = ["publish_selected", "unpublish_selected"]
-
-    def get_readonly_fields(self, request, obj=None):
-        # Putting a condition page in front of readers is a reviewer's decision, like publishing.
-        if request.user.has_perm("articles.publish_article"):
-            return []
-        return ["is_published"]
-
-    def has_publish_permission(self, request):
-        return request.user.has_perm("articles.publish_article")
-
-    @admin.action(permissions=["publish"], description=_("Show selected condition pages to readers"))
-    def publish_selected(self, request, queryset):
-        self._set_published(request, queryset, True)
-
-    @admin.action(permissions=["publish"], description=_("Hide selected condition pages from readers"))
-    def unpublish_selected(self, request, queryset):
-        self._set_published(request, queryset, False)
-
-    def _set_published(self, request, queryset, value):
-        for condition in queryset:
-            condition.is_published = value
-            condition.save(update_fields=["is_published", "modified_at"])
-            self.log_change(request, condition, [{"changed": {"fields": ["is_published"]}}])
-        messages.success(request, _("%(count)d condition page(s) updated.") % {"count": len(queryset)})
-
     fieldsets = [
         (None, {"fields": ["name", "abbreviation", "slug", "icd10_code", "is_published"]}),
         (_("Page text"), {"fields": ["summary", "overview", "treatment"]}),

@@ -1,12 +1,15 @@
 """
 The two staff roles and exactly what each may do. The data migration that creates the
-groups and the README's permission matrix both come from here.
+groups and the README's permission matrix both come from here. After changing a role,
+add a migration that calls :func:`sync_groups` again.
 """
 
 CONTENT_MODELS = {
     "articles": ["condition", "contributor", "product", "productapproval", "productsideeffect", "sideeffect"],
     "references": ["source", "sourceauthor"],
+    "pages": ["page"],
 }
+READER_FEEDBACK = {"feedback": ["feedback"]}
 ARTICLE_PARTS = {"articles": ["article", "articlesideeffect"], "references": ["citation"]}
 RECORDS = {"articles": ["articleevent", "factcheck"]}
 
@@ -19,6 +22,7 @@ EDITOR_PERMISSIONS = (
     _model_perms(CONTENT_MODELS, ["add", "change", "delete", "view"])
     | _model_perms(ARTICLE_PARTS, ["add", "change", "delete", "view"])
     | _model_perms(RECORDS, ["view"])
+    | _model_perms(READER_FEEDBACK, ["view", "change"])
     | {("articles", "submit_article")}
 )
 
@@ -26,6 +30,7 @@ REVIEWER_PERMISSIONS = (
     _model_perms(CONTENT_MODELS, ["view"])
     | _model_perms(ARTICLE_PARTS, ["view"])
     | _model_perms(RECORDS, ["view"])
+    | _model_perms(READER_FEEDBACK, ["view", "change"])
     | {("articles", "review_article"), ("articles", "fact_check_article"), ("articles", "publish_article")}
 )
 

@@ -101,8 +101,16 @@ def test_editors_write_and_submit_but_cannot_check_or_publish():
 def test_reviewers_see_everything_check_and_publish_but_do_not_write():
     reviewers = perms("Reviewers")
     assert {"articles.view_article", "references.view_source", "articles.view_condition"} <= reviewers
+    assert {"pages.view_page", "feedback.view_feedback"} <= reviewers
     assert {"articles.fact_check_article", "articles.publish_article", "articles.review_article"} <= reviewers
-    assert not {p for p in reviewers if p.split(".")[1].startswith(("add_", "change_", "delete_"))}
+    writes = {p for p in reviewers if p.split(".")[1].startswith(("add_", "change_", "delete_"))}
+    assert writes == {"feedback.change_feedback"}  # marking readers' feedback as dealt with
+
+
+def test_editors_maintain_policy_pages_and_handle_feedback():
+    editors = perms("Editors")
+    assert {"pages.add_page", "pages.change_page", "feedback.change_feedback"} <= editors
+    assert "feedback.add_feedback" not in editors
 
 
 # --- The permission matrix: every role × every transition, over HTTP ----------------------------
@@ -602,6 +610,17 @@ def test_reviewer_puts_condition_pages_live_with_an_action(client, editor_user, 
     client.force_login(reviewer_user)
     client.post(changelist, data)
     assert Condition.objects.get(pk=condition.pk).is_published is True
+
+
+def test_editor_cannot_put_a_policy_page_live(client, editor_user):
+    from tests.factories import PageFactory
+
+    page = PageFactory(is_published=False)
+    client.force_login(editor_user)
+    change_through_admin(client, page, is_published="on", title="Corrections policy, revised")
+    page.refresh_from_db()
+    assert page.title == "Corrections policy, revised"
+    assert page.is_published is False
 
 
 # --- Demo logins ------------------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0003_editorial_workflow"),
         ("references", "0002_content_rules"),
+        ("pages", "0001_initial"),
+        ("feedback", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

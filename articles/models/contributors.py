@@ -1,0 +1,85 @@
+"""Contributors: the people named in bylines, fact-check lines and the expert board."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ..richtext import RichTextField
+from ..uploads import RandomImagePath, WebImageField
+
+
+class Contributor(models.Model):
+    name = models.CharField(_("name"), max_length=120, help_text=_("Full name as printed in bylines."))
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    credentials = models.CharField(
+        _("credentials"),
+        max_length=60,
+        blank=True,
+        help_text=_("Degrees shown after the name, comma-separated, e.g. “PhD” or “MD, MPH”."),
+    )
+    is_writer = models.BooleanField(_("writer"), default=False)
+    is_fact_checker = models.BooleanField(_("fact-checker"), default=False)
+    is_medical_reviewer = models.BooleanField(_("medical reviewer"), default=False)
+    bio = RichTextField(_("biography"), blank=True)
+    photo = WebImageField(
+        _("photo"),
+        upload_to=RandomImagePath("contributors"),
+        blank=True,
+        help_text=_("A head-and-shoulders portrait. JPEG, PNG, GIF or WebP, up to 5 MB."),
+    )
+    photo_alt = models.CharField(
+        _("photo description"),
+        max_length=200,
+        blank=True,
+        help_text=_("Describe the photo for people who cannot see it, e.g. “Portrait of Dr Ana Ruiz”."),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributor",
+        verbose_name=_("staff account"),
+        help_text=_("The login this contributor uses in the admin, if any."),
+    )
+    on_expert_board = models.BooleanField(
+        _("on the medical expert board"), default=False, help_text=_("Listed on the medical expert board page.")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("contributor")
+        verbose_name_plural = _("contributors")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(photo="") | ~Q(photo_alt=""),
+                name="contributor_photo_has_alt",
+                violation_error_message=_("Describe the photo for readers who cannot see it."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("articles:contributor_detail", kwargs={"slug": self.slug})
+
+    @property
+    def display_name(self):
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    @property
+    def roles(self):
+        flags = [
+            (self.is_writer, _("Writer")),
+            (self.is_fact_checker, _("Fact-checker")),
+            (self.is_medical_reviewer, _("Medical reviewer")),
+        ]
+        return [label for flag, label in flags if flag]
+
+    def clean(self):
+        if self.photo and not self.photo_alt.strip():
+            raise ValidationError({"photo_alt": _("Describe the photo for readers who cannot see it.")})

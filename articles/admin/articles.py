@@ -118,7 +118,7 @@ class ArticleAdmin(VersionAdmin):
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["display_title", "kind", "status", "visibility", "author", "next_review_due", "modified_at"]
     list_filter = ["status", ReviewDueFilter, MineFilter, "kind", "conditions", "author"]
-    list_select_related = ["author", "draft_of"]
+    list_select_related = ["author"]
     search_fields = ["title", "dek", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}

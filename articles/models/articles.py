@@ -331,13 +331,16 @@ class Article(models.Model):
 
     def side_effect_groups(self):
         """
-        The article's side effects as ``[(seriousness label, [ArticleSideEffect, ...]), ...]``,
-        mild ones first, each group in the editor's order. Uses prefetched rows when present.
+        The article's side effects as ``[(seriousness, [ArticleSideEffect, ...]), ...]``, mild ones first:
+        the grouping of :func:`articles.rendering.group_side_effects` without its split by onset.
+        Uses prefetched rows when present.
         """
-        groups = {choice: [] for choice in SideEffect.Seriousness}
-        for link in self.article_side_effects.all():
-            groups[SideEffect.Seriousness(link.side_effect.seriousness)].append(link)
-        return [(seriousness, links) for seriousness, links in groups.items() if links]
+        from ..rendering import group_side_effects  # rendering imports the models
+
+        return [
+            (seriousness, [link for _, links in by_onset for link in links])
+            for seriousness, by_onset in group_side_effects(self.article_side_effects.all())
+        ]
 
 
 class ArticleSideEffect(models.Model):

@@ -12,6 +12,7 @@ import re
 import sys
 from collections import Counter
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from pages.models import Page
@@ -1124,6 +1125,17 @@ SITE_PAGES = [
 
 # --- Loading ---------------------------------------------------------------------------------------------------
 
+# Shared records (conditions, products, side effects, sources, profiles, site pages) arrive published, as a
+# reviewer would have left them; the demo fact-checker is named as their reviewer.
+DEMO_FACT_CHECKER = "tomas-reyes"
+REVIEWED = {
+    "status": Article.Status.PUBLISHED,
+    "published_at": datetime.datetime(2025, 1, 13, 9, 0, tzinfo=datetime.UTC),
+    "last_updated": datetime.date(2025, 1, 13),
+    "last_reviewed_on": datetime.date(2025, 1, 13),
+    "next_review_due": datetime.date(2026, 1, 13),
+}
+
 
 class _Loader:
     def __init__(self, verbosity, stdout):
@@ -1189,10 +1201,14 @@ def load_demo_content(verbosity=1, stdout=None):
     """
     loader = _Loader(verbosity, stdout or sys.stdout)
     ensure = loader.ensure
+    article_type = ContentType.objects.get_for_model(Article)
     with transaction.atomic():
+        contributors = {
+            data["slug"]: ensure(Contributor, {"slug": data["slug"]}, {**data, **REVIEWED})[0] for data in CONTRIBUTORS
+        }
+        reviewed = {**REVIEWED, "fact_checker": contributors[DEMO_FACT_CHECKER]}
         conditions = {
-            data["slug"]: ensure(Condition, {"slug": data["slug"]}, {**data, "is_published": True})[0]
-            for data in CONDITIONS
+            data["slug"]: ensure(Condition, {"slug": data["slug"]}, {**data, **reviewed})[0] for data in CONDITIONS
         }
         for slug, other_slug in RELATED_CONDITIONS:
             condition, other = conditions[slug], conditions[other_slug]
@@ -1204,14 +1220,15 @@ def load_demo_content(verbosity=1, stdout=None):
                     to_condition=to_condition,
                 )
 
-        contributors = {data["slug"]: ensure(Contributor, {"slug": data["slug"]}, data)[0] for data in CONTRIBUTORS}
-        side_effects = {data["slug"]: ensure(SideEffect, {"slug": data["slug"]}, data)[0] for data in SIDE_EFFECTS}
+        side_effects = {
+            data["slug"]: ensure(SideEffect, {"slug": data["slug"]}, {**data, **reviewed})[0] for data in SIDE_EFFECTS
+        }
 
         products = {}
         for data in PRODUCTS:
             values = {key: value for key, value in data.items() if key != "approvals"}
             product = products[data["slug"]] = ensure(
-                Product, {"slug": data["slug"]}, {**values, "route": Product.Route.INTRAVENOUS}
+                Product, {"slug": data["slug"]}, {**values, **reviewed, "route": Product.Route.INTRAVENOUS}
             )[0]
             for condition_slug, year in data["approvals"]:
                 key = {"product": product, "condition": conditions[condition_slug], "region": "US"}
@@ -1223,7 +1240,7 @@ def load_demo_content(verbosity=1, stdout=None):
 
         sources = {}
         for ref, data in SOURCES.items():
-            values = {key: value for key, value in data.items() if key != "authors"} | {"citation_key": ref}
+            values = {key: value for key, value in data.items() if key != "authors"} | {"citation_key": ref, **reviewed}
             lookup = {"doi__iexact": data["doi"]} if data.get("doi") else {"title__iexact": data["title"]}
             source, created = ensure(Source, lookup, values)
             sources[ref] = source
@@ -1240,6 +1257,8 @@ def load_demo_content(verbosity=1, stdout=None):
             }
             values["author"] = contributors[data["author"]]
             values["fact_checker"] = contributors[data["fact_checker"]] if data["fact_checker"] else None
+            if values["status"] == Article.Status.PUBLISHED:
+                values["last_reviewed_on"] = values["last_updated"]
             article = ensure(Article, {"slug": data["slug"]}, values)[0]
             for slug in data["conditions"]:
                 loader.link(
@@ -1252,9 +1271,9 @@ def load_demo_content(verbosity=1, stdout=None):
                 frequency = Frequency.COMMON if slug in MILD_SIDE_EFFECTS else Frequency.RARE
                 ensure(ArticleSideEffect, key, {**key, "frequency": frequency, "position": position})
             for position, ref in enumerate(data["citations"], start=1):
-                key = {"article": article, "source": sources[ref]}
-                ensure(Citation, key, {**key, "position": position})
+                key = {"content_type": article_type, "object_id": article.pk, "source": sources[ref]}
+                ensure(Citation, key, {**key, "position": position}, label=f"{article}: {ref}")
 
         for data in SITE_PAGES:
-            ensure(Page, {"slug": data["slug"]}, {**data, "is_published": True})
+            ensure(Page, {"slug": data["slug"]}, {**data, **reviewed})
     return dict(loader.created)

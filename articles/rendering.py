@@ -2,7 +2,7 @@
 What reader pages compute from stored content at render time: the table of contents and heading anchors of
 a rich-text body, reading time, and side effects grouped the way patients look for them.
 
-Nothing here touches the database; it works on sanitized rich text (see ``articles.richtext``) and on rows
+Nothing here touches the database; it works on sanitized rich text (see ``richtext.fields``) and on rows
 that were already fetched. In-text citation markers (``[cite:…]``, see ``references.markers``) are left in
 the HTML for the ``cite_markers`` filter and kept out of headings' ids, the table of contents and word counts.
 """
@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from references.markers import MARKER
 
 from .models import SideEffect
-from .richtext import plain_text
+from richtext.fields import plain_text
 
 WORDS_PER_MINUTE = 200
 

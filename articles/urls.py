@@ -1,6 +1,9 @@
 from django.urls import path
 
+from references.views import SourcesExportView
+
 from . import feeds, views
+from .models import Article, Condition, Product, SideEffect
 
 app_name = "articles"
 
@@ -8,6 +11,16 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("articles/", views.ArticleListView.as_view(), name="article_list"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
+    path("articles/<slug:slug>/sources.<str:fmt>", SourcesExportView.as_view(model=Article), name="article_sources"),
+    path(
+        "conditions/<slug:slug>/sources.<str:fmt>", SourcesExportView.as_view(model=Condition), name="condition_sources"
+    ),
+    path("products/<slug:slug>/sources.<str:fmt>", SourcesExportView.as_view(model=Product), name="product_sources"),
+    path(
+        "side-effects/<slug:slug>/sources.<str:fmt>",
+        SourcesExportView.as_view(model=SideEffect),
+        name="sideeffect_sources",
+    ),
     path("preview/articles/<int:pk>/", views.ArticlePreviewView.as_view(), name="article_preview"),
     path("conditions/", views.ConditionListView.as_view(), name="condition_list"),
     path("conditions/<slug:slug>/", views.ConditionDetailView.as_view(), name="condition_detail"),

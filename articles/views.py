@@ -141,12 +141,10 @@ class ConditionDetailView(PreviewMixin, DetailView):
     preview_permission = "articles.view_condition"
 
     def is_visible_to_readers(self, condition):
-        return condition.is_published
+        return condition.is_live
 
     def get_queryset(self):
-        if self.can_preview():
-            return Condition.objects.all()
-        return Condition.objects.published()
+        return Condition.objects.visible_to(self.request.user)
 
     def get_context_data(self, **kwargs):
         condition = self.object

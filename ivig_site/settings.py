@@ -29,6 +29,8 @@ else:
         raise ImproperlyConfigured("With DJANGO_DEBUG off, set DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.") from exc
 
 INSTALLED_APPS = [
+    # First, so that its ready() registers reviewed models' version history before the admin loads.
+    "review",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -54,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "review.middleware.PublishDueMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -144,7 +147,7 @@ LOGGING = {
 }
 
 # --- Rich text -------------------------------------------------------------
-# The editor's configuration; the field, widget and sanitizer live in articles/richtext.py.
+# The editor's configuration; the field, widget and sanitizer live in richtext/fields.py.
 CKEDITOR_UPLOAD_PATH = "uploads/"
 CKEDITOR_IMAGE_BACKEND = "ckeditor_uploader.backends.PillowBackend"
 CKEDITOR_ALLOW_NONIMAGE_FILES = False
@@ -182,7 +185,7 @@ CKEDITOR_CONFIGS = {
 SILENCED_SYSTEM_CHECKS = [
     # ckeditor.W001 warns that django-ckeditor bundles CKEditor 4.22.1, which is past its
     # end of life. We accept it knowingly: the editor runs only in the staff-only admin,
-    # every rich field is sanitized on the server with an allowlist (articles/richtext.py)
+    # every rich field is sanitized on the server with an allowlist (richtext/fields.py)
     # whatever the editor sends, and the editor is chosen in that one module so it can be
     # swapped without touching the models.
     "ckeditor.W001",
@@ -195,8 +198,12 @@ SITE_NAME = env.str("SITE_NAME", default="IVIG Patient Guide")
 # Each client address may send this many "Was this page helpful?" answers per period (seconds).
 FEEDBACK_RATE_LIMIT = env.int("FEEDBACK_RATE_LIMIT", default=10)
 FEEDBACK_RATE_PERIOD = env.int("FEEDBACK_RATE_PERIOD", default=60 * 60)
-# Published articles are due for a fresh review this many months after their last fact-check.
-ARTICLE_REVIEW_PERIOD_MONTHS = env.int("ARTICLE_REVIEW_PERIOD_MONTHS", default=12)
+
+# --- Review ----------------------------------------------------------------------
+# Months from a fact-check to the next review of any reviewed record (ARTICLE_… is the old name).
+REVIEW_PERIOD_MONTHS = env.int("REVIEW_PERIOD_MONTHS", default=env.int("ARTICLE_REVIEW_PERIOD_MONTHS", default=12))
+# The profiles readers see as authors and fact-checkers; a reviewer's login links to one of them.
+REVIEW_CONTRIBUTOR_MODEL = "articles.Contributor"
 
 # --- Sources and citations ----------------------------------------------------
 # How sources are printed everywhere: "ama" (AMA Manual of Style, 11th edition) or "vancouver" (NLM).

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.generic import TemplateView
 
-from articles.richtext import upload_image
+from richtext.fields import upload_image
 from articles.sitemaps import SITEMAPS
 
 admin.site.site_header = f"{settings.SITE_NAME} — editors"

@@ -1,15 +1,13 @@
 from django.contrib import admin
 
-from articles.admin import ReviewerPublishesMixin
+from review.admin import ReviewedAdmin
 
 from .models import Page
 
 
 @admin.register(Page)
-class PageAdmin(ReviewerPublishesMixin, admin.ModelAdmin):
-    list_display = ["title", "slug", "is_published", "footer_position", "modified_at"]
-    list_filter = ["is_published"]
-    list_editable = ["footer_position"]
+class PageAdmin(ReviewedAdmin):
+    list_display = ["title", "slug", "footer_position", "modified_at"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
-    fields = ["title", "slug", "summary", "body", "is_published", "footer_position"]
+    fields = ["title", "slug", "summary", "body", "footer_position"]

@@ -1,24 +1,21 @@
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from articles.richtext import RichTextField
+from review.models import Reviewed, review_permissions
+from richtext.fields import RichTextField
 
 
-class PageQuerySet(models.QuerySet):
-    def published(self):
-        """Pages a reader may see."""
-        return self.filter(is_published=True)
-
-
-class Page(models.Model):
+class Page(Reviewed):
     """A standing page about the site itself, such as the editorial policy or the medical disclaimer."""
+
+    reviewed_content = ["title", "slug", "summary", "body", "footer_position"]
 
     title = models.CharField(_("title"), max_length=120, help_text=_("e.g. “Editorial policy”."))
     slug = models.SlugField(
         _("slug"),
         max_length=120,
-        unique=True,
         help_text=_("The last part of the page address, e.g. “editorial-policy” for /about/editorial-policy/."),
     )
     summary = models.TextField(
@@ -28,25 +25,26 @@ class Page(models.Model):
         help_text=_("One or two sentences under the title, also used by search engines."),
     )
     body = RichTextField(_("body"), help_text=_("Use “Heading 2” for sections and “Heading 3” inside them."))
-    is_published = models.BooleanField(
-        _("published"),
-        default=False,
-        help_text=_("Readers see the page, and its link in the footer, only when ticked."),
-    )
     footer_position = models.PositiveSmallIntegerField(
         _("position in the footer"),
         default=0,
         help_text=_("Footer links are listed from the lowest number to the highest, e.g. 10, 20, 30."),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    modified_at = models.DateTimeField(_("last changed"), auto_now=True)
 
-    objects = PageQuerySet.as_manager()
-
-    class Meta:
+    class Meta(Reviewed.Meta):
         ordering = ["footer_position", "title"]
         verbose_name = _("site page")
         verbose_name_plural = _("site pages")
+        permissions = review_permissions("page", "site pages")
+        constraints = [
+            *Reviewed.review_constraints("page"),
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(draft_of__isnull=True),
+                name="unique_page_slug",
+                violation_error_message=_("Another page already uses this address."),
+            ),
+        ]
 
     def __str__(self):
         return self.title

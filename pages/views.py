@@ -9,7 +9,7 @@ class PageDetailView(PreviewMixin, DetailView):
     preview_permission = "pages.view_page"
 
     def is_visible_to_readers(self, page):
-        return page.is_published
+        return page.is_live
 
     def get_queryset(self):
-        return Page.objects.all() if self.can_preview() else Page.objects.published()
+        return Page.objects.visible_to(self.request.user)

@@ -5,22 +5,26 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
-from django.forms.models import BaseInlineFormSet
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.text import get_text_list
+from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from articles.richtext import sanitize_html
+from review.admin import ReviewedAdmin
+from richtext.fields import sanitize_html
 
 from . import services
 from .crossref import CrossrefError
 from .formatting import format_reference, format_source
-from .forms import ImportForm
-from .markers import broken_markers, sync_citations, unknown_keys
+from .forms import ImportForm, record_key
+from .markers import broken_markers, cited_fields, sync_citations, unknown_keys
 from .models import Citation, Source, SourceAuthor
 from .views import export_response
 
@@ -69,7 +73,7 @@ def most_complete(sources):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ReviewedAdmin):
     list_display = ["title", "first_author", "publication", "year", "doi", "cited_in", "retraction"]
     list_filter = [RetractedFilter, "kind", "year"]
     ordering = ["title"]
@@ -79,7 +83,7 @@ class SourceAdmin(admin.ModelAdmin):
 
     change_list_template = "references/admin/source_change_list.html"
     change_form_template = "references/admin/source_change_form.html"
-    readonly_fields = ["how_to_cite", "as_readers_see_it", "citing_articles"]
+    readonly_fields = ["how_to_cite", "as_readers_see_it", "citing_records"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_fieldsets(self, request, obj=None):
@@ -91,7 +95,7 @@ class SourceAdmin(admin.ModelAdmin):
             (_("Identifiers and links"), {"fields": ["doi", "pmid", "url", "accessed_on"]}),
             (
                 _("Citing it"),
-                {"fields": ["citation_key", "how_to_cite", "as_readers_see_it", "citing_articles"]},
+                {"fields": ["citation_key", "how_to_cite", "as_readers_see_it", "citing_records"]},
             ),
             (_("Retraction"), {"fields": ["retracted_on", "retraction_notice_url"], "classes": retraction_classes}),
         ]
@@ -133,26 +137,25 @@ class SourceAdmin(admin.ModelAdmin):
     def as_readers_see_it(self, source):
         return format_source(source) if source.pk else "—"
 
-    @admin.display(description=_("cited in these articles"))
-    def citing_articles(self, source):
+    @admin.display(description=_("cited in"))
+    def citing_records(self, source):
         if source.pk is None:
             return "—"
-        from articles.models import Article
-
-        articles = Article.objects.filter(citations__source=source).distinct().order_by("title", "pk")
-        if not articles:
-            return _("No article cites it yet.")
+        records = services.citing_records(source.draft_of or source)
+        if not records:
+            return _("Nothing cites it yet.")
         rows = format_html_join(
             "",
-            "<li><a href='{}'>{}</a> ({}{})</li>",
+            "<li>{}: <a href='{}'>{}</a> ({}{})</li>",
             (
                 (
-                    reverse("admin:articles_article_change", args=[article.pk]),
-                    article.title,
-                    article.get_status_display().lower(),
-                    _(", flagged for a fresh review") if article.review_reason else "",
+                    capfirst(record._meta.verbose_name),
+                    reverse(f"admin:{record._meta.app_label}_{record._meta.model_name}_change", args=[record.pk]),
+                    record,
+                    record.get_status_display().lower(),
+                    _(", flagged for a fresh review") if record.review_reason else "",
                 )
-                for article in articles
+                for record in records
             ),
         )
         return format_html("<ul class='citing-articles'>{}</ul>", rows)
@@ -165,16 +168,16 @@ class SourceAdmin(admin.ModelAdmin):
         services.ensure_citation_key(source)
         newly_retracted = source.is_retracted and not form.initial.get("retracted_on")
         if newly_retracted:
-            articles = services.flag_citing_articles(source, by=request.user)
-            if articles:
+            records = services.flag_citing_articles(source, by=request.user)
+            if records:
                 messages.warning(
                     request,
                     ngettext(
-                        "The article citing it was sent back to the review queue: %(titles)s.",
-                        "The %(count)d articles citing it were sent back to the review queue: %(titles)s.",
-                        len(articles),
+                        "The page citing it was sent back to the review queue: %(titles)s.",
+                        "The %(count)d pages citing it were sent back to the review queue: %(titles)s.",
+                        len(records),
                     )
-                    % {"count": len(articles), "titles": get_text_list([f"“{a.title}”" for a in articles], _("and"))},
+                    % {"count": len(records), "titles": get_text_list([f"“{r}”" for r in records], _("and"))},
                 )
 
     # --- Import, export, Crossref ---------------------------------------------------------------------------
@@ -184,7 +187,7 @@ class SourceAdmin(admin.ModelAdmin):
         return [
             path("import/", self.admin_site.admin_view(self.import_view), name=f"{info}_import"),
             path(
-                "article/<int:article_id>/sources.<str:fmt>",
+                "cited-in/<int:content_type_id>/<int:object_id>/sources.<str:fmt>",
                 self.admin_site.admin_view(self.export_view),
                 name=f"{info}_export",
             ),
@@ -200,31 +203,30 @@ class SourceAdmin(admin.ModelAdmin):
         """Paste or upload an export, preview each record, import the chosen ones in one go."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        can_attach = request.user.has_perm("articles.change_article")
-        form = ImportForm(request.POST or None, request.FILES or None, initial={"article": request.GET.get("article")})
+        form = ImportForm(request.POST or None, request.FILES or None, initial={"cite_in": request.GET.get("cite_in")})
         preview, errors, chosen, article = None, [], None, None
         if request.method == "POST" and form.is_valid():
-            article = form.cleaned_data["article"]
-            if article is not None and not can_attach:
-                raise PermissionDenied
+            article = form.cleaned_data["cite_in"]
             preview = form.records
             if "import" in request.POST:
                 chosen = {int(number) for number in request.POST.getlist("selected") if number.isdigit()}
                 try:
-                    result = services.import_references(preview, chosen, by=request.user, article=article)
+                    result = services.import_references(preview, chosen, by=request.user, cite_in=article)
                 except ValidationError as error:
                     errors = error.messages
                 else:
                     self._report_import(request, result, article)
                     if article is not None:
-                        return redirect("admin:articles_article_change", article.pk)
+                        opts = article._meta
+                        return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", article.pk)
                     return redirect("admin:references_source_changelist")
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": _("Import references"),
             "form": form,
-            "can_attach": can_attach,
+            "can_attach": bool(form.fields["cite_in"].choices[1:]),
+            "cite_in_key": record_key(article) if article is not None else "",
             "preview": preview,
             "preview_rows": preview_rows(preview or [], article, chosen),
             "import_errors": errors,
@@ -251,12 +253,14 @@ class SourceAdmin(admin.ModelAdmin):
                 parts.append(_("%(count)d it already cited") % {"count": len(result.already_cited)})
         messages.success(request, _("Import done: %(parts)s.") % {"parts": "; ".join(parts)})
 
-    def export_view(self, request, article_id, fmt):
-        from articles.models import Article
-
-        if not request.user.has_perm("articles.view_article"):
+    def export_view(self, request, content_type_id, object_id, fmt):
+        content_type = get_object_or_404(ContentType, pk=content_type_id)
+        model = content_type.model_class()
+        if model not in Citation.citing_models():
+            raise Http404
+        if not request.user.has_perm(f"{content_type.app_label}.view_{content_type.model}"):
             raise PermissionDenied
-        return export_response(get_object_or_404(Article, pk=article_id), fmt)
+        return export_response(get_object_or_404(model, pk=object_id), fmt)
 
     def fill_from_doi_view(self, request, object_id):
         source = get_object_or_404(Source, pk=object_id)
@@ -366,12 +370,12 @@ def _count_statuses(preview):
 # --- Citations on the article's page -------------------------------------------------------------------------
 
 
-class CitationFormSet(BaseInlineFormSet):
-    """The article's sources; refuses a save whose text cites something the library does not have."""
+class CitationFormSet(BaseGenericInlineFormSet):
+    """A page's sources; refuses a save whose text cites something the library does not have."""
 
     def clean(self):
         super().clean()
-        body = sanitize_html(getattr(self.instance, "body", "") or "")
+        body = "\n".join(sanitize_html(getattr(self.instance, name, "") or "") for name in cited_fields(self.instance))
         problems = []
         broken = broken_markers(body)
         if broken:
@@ -395,8 +399,8 @@ class CitationFormSet(BaseInlineFormSet):
             raise ValidationError(problems)
 
 
-class CitationInline(admin.TabularInline):
-    """The article's numbered sources, edited on the article's page."""
+class CitationInline(GenericTabularInline):
+    """A page's numbered sources, edited on its admin page (articles, conditions, products, side effects)."""
 
     model = Citation
     formset = CitationFormSet
@@ -418,6 +422,17 @@ class CitationInline(admin.TabularInline):
         if citation.source.is_retracted:
             return format_html("<code>{}</code> <strong>{}</strong>", citation.source.marker, _("Retracted"))
         return format_html("<code>{}</code>", citation.source.marker)
+
+
+class CitingAdminMixin:
+    """For the admin of a model that cites sources: its numbered sources inline, checked and renumbered on save."""
+
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), CitationInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        report_citations(request, form.instance)
 
 
 def report_citations(request, article):
@@ -450,7 +465,7 @@ def report_citations(request, article):
     if check.retracted:
         messages.error(
             request,
-            _("The article cites retracted sources: %(sources)s. Replace them or explain the retraction.")
+            _("This cites retracted sources: %(sources)s. Replace them or explain the retraction.")
             % {"sources": get_text_list([f"“{source.title}”" for source in check.retracted], _("and"))},
         )
     return check

@@ -2,18 +2,47 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article
+from django.contrib.contenttypes.models import ContentType
+
+from review.models import EDITABLE_STATUSES
 
 from .importers import FORMAT_NAMES, read_references
+from .models import Citation
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
-class EditableArticleChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, article):
-        if article.is_working_copy:
-            return _("%(title)s (new version, not yet live)") % {"title": article.title}
-        return f"{article.title} ({article.get_status_display().lower()})"
+def record_key(record):
+    """How a citing record is named in a form: its kind's content type and its id, e.g. ``"12-7"``."""
+    return f"{ContentType.objects.get_for_model(record).pk}-{record.pk}"
+
+
+class CitingRecordField(forms.ChoiceField):
+    """An article, condition, product or side-effect page that an editor may change, to cite sources in."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=self.editable_records, **kwargs)
+
+    @staticmethod
+    def editable_records():
+        choices = [("", "---------")]
+        for model in Citation.citing_models():
+            records = model.objects.filter(status__in=EDITABLE_STATUSES).order_by("pk")
+            group = []
+            for record in records:
+                note = _("new version, not yet live") if record.is_working_copy else record.get_status_display().lower()
+                group.append((record_key(record), f"{record} ({note})"))
+            if group:
+                choices.append((str(model._meta.verbose_name_plural).capitalize(), group))
+        return choices
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        type_id, _sep, pk = value.partition("-")
+        content_type = ContentType.objects.get_for_id(int(type_id))
+        return content_type.get_object_for_this_type(pk=int(pk))
 
 
 class ImportForm(forms.Form):
@@ -39,13 +68,12 @@ class ImportForm(forms.Form):
         required=False,
         choices=[("", _("Recognize it automatically")), *FORMAT_NAMES.items()],
     )
-    article = EditableArticleChoiceField(
+    cite_in = CitingRecordField(
         label=_("Cite them in"),
         required=False,
-        queryset=Article.objects.filter(status__in=Article.EDITABLE_STATUSES).order_by("title"),
         help_text=_(
-            "Optional. The imported sources are added to this article’s list in the export’s order. Only articles "
-            "you can edit are offered: for a published article, start a new version first."
+            "Optional. The imported sources are added to this page’s list in the export’s order. Only pages you "
+            "can edit are offered: for a published one, start a new version first."
         ),
     )
 

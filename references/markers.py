@@ -1,5 +1,7 @@
 """
-In-text citations: the ``[cite:…]`` markers editors type in an article's text.
+In-text citations: the ``[cite:…]`` markers editors type in the text of an article or any other page that
+cites sources (condition, product and side-effect pages). The text that may carry markers is every
+text field of the record's declared reviewed content (:func:`cited_fields`), read in declaration order.
 
 A marker names one or more sources, separated by commas: ``[cite:perez-2017]``,
 ``[cite:10.1016/j.jaci.2016.09.023]``, ``[cite:pmid:28041678]``, ``[cite:42]`` (a source's number in the
@@ -21,8 +23,10 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.safestring import mark_safe
 
+from review.content import FIELD, parts
+
 from .identifiers import DOI_PATTERN, normalize_doi
-from .models import Citation, Source
+from .models import Source
 
 MARKER = re.compile(r"\[cite:([^\[\]<>]*)\]", re.IGNORECASE)
 # "[cite:" left open, or broken up by formatting such as "[cite:<em>perez</em>-2017]".
@@ -178,10 +182,25 @@ def citation_order(body, citations):
     return [citation for _, _, citation in cited + uncited]
 
 
-def renumber_citations(article):
-    """Store the reading order of ``article``'s sources as positions 1, 2, 3…; returns the citations."""
-    citations = list(article.citations.select_related("source").order_by("position", "id"))
-    ordered = citation_order(article.body, citations)
+def cited_fields(record):
+    """
+    The names of ``record``'s fields that may carry markers, in reading order: its rich text (an article's
+    body, a condition's overview and treatment), or its plain text fields when it has no rich text.
+    """
+    text = [part for part in parts(type(record)) if part.kind == FIELD and part.field.get_internal_type() == "TextField"]
+    rich = [part.name for part in text if part.is_rich_text]
+    return rich or [part.name for part in text]
+
+
+def cited_text(record):
+    """All of ``record``'s text that may cite sources, in reading order, as one string."""
+    return "\n".join(getattr(record, name) or "" for name in cited_fields(record))
+
+
+def renumber_citations(record):
+    """Store the reading order of ``record``'s sources as positions 1, 2, 3…; returns the citations."""
+    citations = list(record.citations.select_related("source").order_by("position", "id"))
+    ordered = citation_order(cited_text(record), citations)
     for number, citation in enumerate(ordered, start=1):
         if citation.position != number:
             citation.position = number
@@ -191,7 +210,7 @@ def renumber_citations(article):
 
 @dataclass
 class CitationCheck:
-    """What an editor should hear about an article's markers and listed sources after a save."""
+    """What an editor should hear about a record's markers and listed sources after a save."""
 
     unknown: list = field(default_factory=list)  # keys that name no source in the library
     added: list = field(default_factory=list)  # library sources the text cites, added to the list
@@ -206,24 +225,24 @@ def unknown_keys(body):
 
 
 @transaction.atomic
-def sync_citations(article):
+def sync_citations(record):
     """
-    After ``article`` (text and sources) is saved: list every library source its text cites, number the
+    After ``record`` (text and sources) is saved: list every library source its text cites, number the
     sources in reading order, and report what the editor should know.
     """
-    keys = find_keys(article.body)
+    keys = find_keys(cited_text(record))
     resolved = resolve_keys(keys)
-    listed = {citation.source_id: citation for citation in article.citations.select_related("source")}
+    listed = {citation.source_id: citation for citation in record.citations.select_related("source")}
     check = CitationCheck(unknown=[key for key in keys if key not in resolved])
     last = max((citation.position for citation in listed.values()), default=0)
     for key in keys:
         source = resolved.get(key)
         if source is not None and source.pk not in listed:
             last += 1
-            listed[source.pk] = Citation.objects.create(article=article, source=source, position=last)
+            listed[source.pk] = record.citations.create(source=source, position=last)
             check.added.append(source)
     cited_ids = {source.pk for source in resolved.values()}
-    ordered = renumber_citations(article)
+    ordered = renumber_citations(record)
     check.uncited = [citation.source for citation in ordered if citation.source_id not in cited_ids]
     check.retracted = [citation.source for citation in ordered if citation.source.is_retracted]
     return check

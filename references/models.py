@@ -1,4 +1,5 @@
-import reversion
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -6,6 +7,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from review.models import Reviewed, ReviewedQuerySet, review_permissions
 
 from .identifiers import doi_url, normalize_doi, normalize_pmid, pubmed_url, validate_doi, validate_pmid
 from .records import CITATION_KEY_PATTERN, initials
@@ -35,18 +38,16 @@ class PMIDField(NormalizedCharField):
     default_validators = [validate_pmid]
 
 
-class SourceQuerySet(models.QuerySet):
+class SourceQuerySet(ReviewedQuerySet):
     def cited_in_published(self):
-        """Sources that at least one article readers can see cites."""
-        from articles.models import Article
-
-        return self.filter(citations__article__in=Article.objects.published()).distinct()
-
-    def visible_to(self, user):
-        """Staff who may view sources see the whole library; readers see sources of published articles."""
-        if user.is_authenticated and user.has_perm("references.view_source"):
-            return self.all()
-        return self.cited_in_published()
+        """Published sources that at least one page readers can see cites."""
+        live = Q(pk__in=[])
+        for model in Citation.citing_models():
+            live |= Q(
+                content_type=ContentType.objects.get_for_model(model),
+                object_id__in=model.objects.published().values("pk"),
+            )
+        return self.published().filter(citations__in=Citation.objects.filter(live)).distinct()
 
     def retracted(self):
         return self.filter(retracted_on__isnull=False)
@@ -62,7 +63,7 @@ class SourceQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
-class Source(models.Model):
+class Source(Reviewed):
     class Kind(models.TextChoices):
         JOURNAL_ARTICLE = "journal_article", _("Journal article")
         WEB_PAGE = "web_page", _("Web page")
@@ -70,6 +71,27 @@ class Source(models.Model):
         BOOK = "book", _("Book")
         BOOK_CHAPTER = "book_chapter", _("Book chapter")
         REPORT = "report", _("Report")
+
+    reviewed_content = [
+        "kind",
+        "authors",
+        "has_more_authors",
+        "title",
+        "publication",
+        "publisher",
+        "year",
+        "published_on",
+        "volume",
+        "issue",
+        "pages",
+        "doi",
+        "pmid",
+        "url",
+        "accessed_on",
+        "citation_key",
+        "retracted_on",
+        "retraction_notice_url",
+    ]
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.JOURNAL_ARTICLE)
     title = models.CharField(
@@ -149,25 +171,25 @@ class Source(models.Model):
         blank=True,
         help_text=_("The address of the publisher’s retraction notice, e.g. “https://doi.org/10.1016/…”."),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    modified_at = models.DateTimeField(_("modified"), auto_now=True)
 
     objects = SourceQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Reviewed.Meta):
         ordering = ["title"]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
+        permissions = review_permissions("source", "sources")
         constraints = [
+            *Reviewed.review_constraints("source"),
             models.UniqueConstraint(
                 Lower("doi"),
-                condition=~Q(doi=""),
+                condition=~Q(doi="") & Q(draft_of__isnull=True),
                 name="unique_source_doi_ci",
                 violation_error_message=_("Another source already has this DOI."),
             ),
             models.UniqueConstraint(
                 fields=["pmid"],
-                condition=~Q(pmid=""),
+                condition=~Q(pmid="") & Q(draft_of__isnull=True),
                 name="unique_source_pmid",
                 violation_error_message=_("Another source already has this PubMed ID."),
             ),
@@ -177,7 +199,7 @@ class Source(models.Model):
             ),
             models.UniqueConstraint(
                 Lower("citation_key"),
-                condition=~Q(citation_key=""),
+                condition=~Q(citation_key="") & Q(draft_of__isnull=True),
                 name="unique_source_citation_key_ci",
                 violation_error_message=_("Another source already has this citation key."),
             ),
@@ -203,7 +225,7 @@ class Source(models.Model):
     def duplicate_errors(self):
         """Messages for identifiers another source in the library already has, by field."""
         errors = {}
-        duplicates = Source.objects.exclude(pk=self.pk)
+        duplicates = Source.objects.originals().exclude(pk__in=[self.pk, self.draft_of_id])
         doi, pmid = normalize_doi(self.doi), normalize_pmid(self.pmid)
         if doi and duplicates.filter(doi__iexact=doi).exists():
             errors["doi"] = _("Another source in the library already has this DOI. Cite that source instead.")
@@ -284,10 +306,15 @@ class CitationQuerySet(models.QuerySet):
         return self.select_related("source").prefetch_related("source__authors")
 
 
-@reversion.register(fields=["article", "source", "position"])
 class Citation(models.Model):
-    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="citations")
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    """A numbered source in a reviewed record's text: an article, a condition, product or side-effect page."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("kind of page"))
+    object_id = models.PositiveBigIntegerField(_("page"))
+    record = GenericForeignKey("content_type", "object_id")
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="citations", limit_choices_to={"draft_of__isnull": True}
+    )
     position = models.PositiveSmallIntegerField(
         _("order"),
         default=0,
@@ -300,15 +327,28 @@ class Citation(models.Model):
     objects = CitationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["article", "position", "id"]
+        ordering = ["content_type", "object_id", "position", "id"]
         verbose_name = _("citation")
         verbose_name_plural = _("citations")
+        indexes = [models.Index(fields=["content_type", "object_id"], name="citation_record_idx")]
         constraints = [
             models.UniqueConstraint(
-                fields=["article", "source"],
+                fields=["content_type", "object_id", "source"],
                 name="unique_citation_source",
-                violation_error_message=_("This source is already cited in the article."),
+                violation_error_message=_("This source is already cited here."),
             ),
+        ]
+
+    @staticmethod
+    def citing_models():
+        """The models that cite sources, through a generic relation named ``citations``."""
+        from django.apps import apps
+
+        return [
+            model
+            for model in apps.get_models()
+            for field in model._meta.private_fields
+            if isinstance(field, GenericRelation) and field.related_model is Citation
         ]
 
     def __str__(self):

@@ -12,11 +12,11 @@ from django.db.models import Max
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from articles.workflow import flag_for_review
+from review.workflow import flag_for_review
 
 from . import crossref
 from .formatting import format_source
-from .markers import renumber_citations, replace_keys, source_keys
+from .markers import cited_fields, renumber_citations, replace_keys, source_keys
 from .models import Citation, Source, SourceAuthor
 from .records import Reference, suggest_citation_key
 
@@ -50,20 +50,24 @@ class ImportResult:
     already_cited: list = field(default_factory=list)
 
 
-def check_can_import(user, article=None):
+def check_can_import(user, record=None):
     if not user.has_perm("references.add_source"):
         raise PermissionDenied(_("You do not have permission to add sources."))
-    if article is not None and not user.has_perm("articles.change_article"):
-        raise PermissionDenied(_("You do not have permission to change articles."))
+    if record is not None and not user.has_perm(f"{record._meta.app_label}.change_{record._meta.model_name}"):
+        raise PermissionDenied(
+            _("You do not have permission to change %(things)s.") % {"things": record._meta.verbose_name_plural}
+        )
 
 
 @transaction.atomic
-def import_references(parsed, chosen, by, article=None):
+def import_references(parsed, chosen, by, cite_in=None):
     """
     Save the ``chosen`` records (by number) of a parsed export: new ones become sources, ones the library
-    already has are reused; with ``article``, all of them are cited by it in the export's order, after its
-    current sources, skipping any it already cites. All or nothing: any problem and nothing is saved.
+    already has are reused; with ``cite_in`` (an article or another citing page), all of them are cited by
+    it in the export's order, after its current sources, skipping any it already cites. All or nothing: any
+    problem and nothing is saved.
     """
+    article = cite_in
     check_can_import(by, article)
     if article is not None and not article.is_editable:
         raise ValidationError(
@@ -132,7 +136,7 @@ def _attach(article, sources, result):
             result.already_cited.append(source)
             continue
         position += 1
-        Citation.objects.create(article=article, source=source, position=position)
+        article.citations.create(source=source, position=position)
         cited.add(source.pk)
         result.attached.append(source)
     renumber_citations(article)
@@ -151,16 +155,23 @@ def retraction_reason(source):
     return reason
 
 
+def citing_records(source):
+    """Every record (article, condition page…) citing ``source``, working copies included."""
+    records = []
+    for model in Citation.citing_models():
+        records.extend(model.objects.filter(citations__source=source).distinct().order_by("pk"))
+    return records
+
+
 @transaction.atomic
 def flag_citing_articles(source, by=None):
-    """Send every article citing the (retracted) ``source`` back to the review queue; returns them."""
-    from articles.models import Article
-
+    """Send every record citing the (retracted) ``source`` back to the review queue; returns them."""
+    source = source.draft_of or source  # a retraction entered in a new version concerns the library's source
     reason = retraction_reason(source)
-    articles = list(Article.objects.filter(citations__source=source).distinct().order_by("title", "pk"))
-    for article in articles:
-        flag_for_review(article, reason, by=by)
-    return articles
+    records = citing_records(source)
+    for record in records:
+        flag_for_review(record, reason, by=by)
+    return records
 
 
 @transaction.atomic
@@ -226,9 +237,11 @@ def merge_sources(survivor, duplicates, by):
         if not survivor.authors.exists():
             duplicate.authors.update(source=survivor)
             survivor.has_more_authors = duplicate.has_more_authors
-        for citation in duplicate.citations.select_related("article"):
-            affected[citation.article_id] = citation.article
-            kept = Citation.objects.filter(article_id=citation.article_id, source=survivor).first()
+        for citation in duplicate.citations.all():
+            affected[(citation.content_type_id, citation.object_id)] = citation.record
+            kept = Citation.objects.filter(
+                content_type_id=citation.content_type_id, object_id=citation.object_id, source=survivor
+            ).first()
             if kept is None:
                 citation.source = survivor
                 citation.save(update_fields=["source"])
@@ -239,12 +252,16 @@ def merge_sources(survivor, duplicates, by):
         duplicate.delete()
     survivor.full_clean()
     survivor.save()
-    for article in affected.values():
-        body = replace_keys(article.body, old_keys - source_keys(survivor), survivor.marker_key)
-        if body != article.body:
-            article.body = body
-            article.save(update_fields=["body"])
-        renumber_citations(article)
+    for record in affected.values():
+        changed = []
+        for name in cited_fields(record):
+            text = replace_keys(getattr(record, name), old_keys - source_keys(survivor), survivor.marker_key)
+            if text != getattr(record, name):
+                setattr(record, name, text)
+                changed.append(name)
+        if changed:
+            record.save(update_fields=changed)
+        renumber_citations(record)
     if survivor.is_retracted and not was_retracted:
         flag_citing_articles(survivor, by=by)
     return list(affected.values())

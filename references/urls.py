@@ -6,9 +6,4 @@ app_name = "references"
 
 urlpatterns = [
     path("sources/<int:pk>/", views.SourceDetailView.as_view(), name="source_detail"),
-    path(
-        "articles/<slug:slug>/sources.<str:fmt>",
-        views.ArticleSourcesExportView.as_view(),
-        name="article_sources_export",
-    ),
 ]

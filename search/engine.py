@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from articles.models import Article, Condition, Product, SideEffect
-from articles.richtext import plain_text
+from richtext.fields import plain_text
 from references.markers import MARKER
 
 MAX_QUERY_LENGTH = 200

@@ -23,11 +23,11 @@ def _empty_cache(settings):
 
 @pytest.fixture
 def editor(django_user_model):
-    """A staff member with the model permissions a medical editor works with."""
-    from django.contrib.auth.models import Permission
+    """A staff member in the Editors group: exactly the permissions a medical editor has."""
+    from django.contrib.auth.models import Group
 
     user = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["articles", "references"]))
+    user.groups.add(Group.objects.get(name="Editors"))
     return user
 
 

@@ -16,9 +16,23 @@ from articles.models import (
 from feedback.models import Feedback
 from pages.models import Page
 from references.models import Citation, Source, SourceAuthor
+from review.models import Status
 
 
-class ConditionFactory(factory.django.DjangoModelFactory):
+class ReviewedFactory(factory.django.DjangoModelFactory):
+    """Reviewed content as readers meet it: published ten days ago. ``draft=True`` for one nobody checked yet."""
+
+    class Meta:
+        abstract = True
+
+    status = Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=10))
+
+    class Params:
+        draft = factory.Trait(status=Status.DRAFT, published_at=None)
+
+
+class ConditionFactory(ReviewedFactory):
     class Meta:
         model = Condition
         django_get_or_create = ["slug"]
@@ -29,10 +43,9 @@ class ConditionFactory(factory.django.DjangoModelFactory):
     summary = "A condition in which the immune system attacks the body."
     overview = "<p>What the condition is.</p>"
     treatment = "<p>How it is treated.</p>"
-    is_published = True
 
 
-class ContributorFactory(factory.django.DjangoModelFactory):
+class ContributorFactory(ReviewedFactory):
     class Meta:
         model = Contributor
 
@@ -50,7 +63,7 @@ class FactCheckerFactory(ContributorFactory):
     is_fact_checker = True
 
 
-class SideEffectFactory(factory.django.DjangoModelFactory):
+class SideEffectFactory(ReviewedFactory):
     class Meta:
         model = SideEffect
 
@@ -61,7 +74,7 @@ class SideEffectFactory(factory.django.DjangoModelFactory):
     when_to_seek_help = "If it does not settle."
 
 
-class ProductFactory(factory.django.DjangoModelFactory):
+class ProductFactory(ReviewedFactory):
     class Meta:
         model = Product
 
@@ -89,7 +102,7 @@ class ProductSideEffectFactory(factory.django.DjangoModelFactory):
     side_effect = factory.SubFactory(SideEffectFactory)
 
 
-class ArticleFactory(factory.django.DjangoModelFactory):
+class ArticleFactory(ReviewedFactory):
     class Meta:
         model = Article
         skip_postgeneration_save = True
@@ -100,13 +113,8 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     body = "<h2>What is IVIG?</h2><p>Antibodies from donors.</p>"
     author = factory.SubFactory(ContributorFactory)
     fact_checker = factory.SubFactory(FactCheckerFactory)
-    status = Article.Status.PUBLISHED
-    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=10))
     funding_disclosure = "None."
     conflict_of_interest = "None."
-
-    class Params:
-        draft = factory.Trait(status=Article.Status.DRAFT, published_at=None)
 
     @factory.post_generation
     def conditions(self, create, extracted, **kwargs):
@@ -128,7 +136,7 @@ class ArticleSideEffectFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(int)
 
 
-class SourceFactory(factory.django.DjangoModelFactory):
+class SourceFactory(ReviewedFactory):
     class Meta:
         model = Source
 
@@ -154,12 +162,15 @@ class CitationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Citation
 
-    article = factory.SubFactory(ArticleFactory)
+    class Params:
+        article = factory.SubFactory(ArticleFactory)  # or any other citing record, as ``record=``
+
+    record = factory.SelfAttribute("article")
     source = factory.SubFactory(SourceFactory)
     position = factory.Sequence(int)
 
 
-class PageFactory(factory.django.DjangoModelFactory):
+class PageFactory(ReviewedFactory):
     class Meta:
         model = Page
 
@@ -167,7 +178,6 @@ class PageFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"policy-{n}")
     summary = "How we work."
     body = "<h2>What we do</h2><p>We check every fact.</p>"
-    is_published = True
 
 
 class FeedbackFactory(factory.django.DjangoModelFactory):

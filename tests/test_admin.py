@@ -39,13 +39,13 @@ def admin_url(model, view, *args):
 def populated():
     """One of everything, with the relations that inlines and list columns show."""
     citation = CitationFactory()
-    ArticleSideEffectFactory(article=citation.article)
+    ArticleSideEffectFactory(article=citation.record)
     approval = ProductApprovalFactory()
     ProductSideEffectFactory(product=approval.product)
     SourceAuthorFactory(source=citation.source)
-    citation.article.conditions.add(approval.condition)
-    citation.article.products.add(approval.product)
-    return citation.article
+    citation.record.conditions.add(approval.condition)
+    citation.record.products.add(approval.product)
+    return citation.record
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)

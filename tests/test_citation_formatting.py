@@ -386,14 +386,14 @@ def test_the_article_page_prints_sources_in_the_sites_style(client, settings, st
     source = source_with_authors("Perez EE", year=2017, volume="139", issue="3S", pages="S1-S46")
     citation = CitationFactory(source=source)
 
-    assert printed in main_content(client.get(citation.article.get_absolute_url()))
+    assert printed in main_content(client.get(citation.record.get_absolute_url()))
 
 
 def test_the_article_page_links_every_identifier_a_source_has(client):
     source = source_with_authors("Perez EE", pmid="28041678", doi="10.1016/j.jaci.2016.09.023")
     citation = CitationFactory(source=source)
 
-    page = main_content(client.get(citation.article.get_absolute_url()))
+    page = main_content(client.get(citation.record.get_absolute_url()))
 
     assert '<a href="https://doi.org/10.1016/j.jaci.2016.09.023">doi:10.1016/j.jaci.2016.09.023</a>' in page
     assert '<a href="https://pubmed.ncbi.nlm.nih.gov/28041678/">PMID: 28041678</a>' in page

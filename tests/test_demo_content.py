@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from articles import demo_content
 from articles.models import Article, Condition, Contributor, Product, SideEffect
-from articles.richtext import sanitize_html
+from richtext.fields import sanitize_html
 from references.models import Source
 
 pytestmark = pytest.mark.django_db

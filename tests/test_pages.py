@@ -367,7 +367,7 @@ def test_policy_page_shows_the_editors_text(client):
 def test_footer_links_published_pages_in_the_editors_order(client):
     PageFactory(title="Medical disclaimer", slug="disclaimer", footer_position=30)
     PageFactory(title="Editorial policy", slug="editorial-policy", footer_position=10)
-    PageFactory(title="Hidden policy", is_published=False)
+    PageFactory(title="Hidden policy", draft=True)
 
     footer = page_text(client.get("/")).split("<footer", 1)[1]
 
@@ -376,13 +376,13 @@ def test_footer_links_published_pages_in_the_editors_order(client):
 
 
 def test_unpublished_policy_page_is_not_found(client):
-    page = PageFactory(is_published=False)
+    page = PageFactory(draft=True)
 
     assert client.get(page.get_absolute_url()).status_code == 404
 
 
 def test_staff_who_may_view_pages_preview_unpublished_ones(client, django_user_model):
-    page = PageFactory(is_published=False, title="New corrections policy")
+    page = PageFactory(draft=True, title="New corrections policy")
     staff = django_user_model.objects.create_user("pages", password="pw", is_staff=True)
     staff.user_permissions.add(Permission.objects.get(codename="view_page"))
     client.force_login(staff)

@@ -151,7 +151,7 @@ def test_a_bibtex_export_makes_keys_for_sources_without_one():
 
 
 def export_url(article, fmt):
-    return reverse("references:article_sources_export", args=[article.slug, fmt])
+    return reverse("articles:article_sources", args=[article.slug, fmt])
 
 
 @pytest.fixture

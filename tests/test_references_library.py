@@ -13,7 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from articles.models import Article, ArticleEvent
+from articles.models import Article
+from review.models import ReviewEvent
 from references import services
 from references.models import Citation, Source
 from tests.admin_forms import admin_change_url, change_through_admin
@@ -168,7 +169,7 @@ def test_retracting_a_source_sends_every_article_citing_it_to_the_review_queue(c
         assert article.review_reason.startswith("Cited source retracted on 2010-02-02: Wakefield AJ. Ileal-")
         assert "Notice: https://doi.org/10.1016/notice" in article.review_reason
     assert list(Article.objects.overdue_for_review()) == [published]
-    assert ArticleEvent.objects.filter(action="flag_for_review").count() == 2
+    assert ReviewEvent.objects.filter(action="flag_for_review").count() == 2
 
 
 def test_a_published_article_citing_a_retracted_source_stays_visible(client, retracted_setup):
@@ -196,7 +197,7 @@ def test_saving_a_retracted_source_again_does_not_flag_again(client, retracted_s
 
     change_through_admin(client, source, title="Ileal-lymphoid-nodular hyperplasia (retracted)")
 
-    assert ArticleEvent.objects.filter(action="flag_for_review").count() == 2
+    assert ReviewEvent.objects.filter(action="flag_for_review").count() == 2
 
 
 def test_the_source_page_in_the_admin_lists_the_articles_citing_it(client, retracted_setup):
@@ -309,7 +310,7 @@ def test_staff_may_open_any_sources_page(client, editor):
 def test_each_listed_source_links_to_its_page(client):
     citation = CitationFactory()
 
-    page = main_content(client.get(citation.article.get_absolute_url()))
+    page = main_content(client.get(citation.record.get_absolute_url()))
 
     assert f'href="{citation.source.get_absolute_url()}"' in page
 

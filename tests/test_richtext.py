@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 import pytest
 
 from articles.models import Article
-from articles.richtext import ALLOWED_TAGS, sanitize_html
+from richtext.fields import ALLOWED_TAGS, sanitize_html
 from tests.admin_forms import change_through_admin
 from tests.factories import ArticleFactory, ConditionFactory
 

@@ -68,7 +68,7 @@ def test_results_say_what_they_are_and_link_to_them(client):
 def test_never_finds_drafts_scheduled_articles_or_unpublished_conditions(client):
     ArticleFactory(draft=True, title="Secret water guide")
     ArticleFactory(title="Future water guide", published_at=timezone.now() + datetime.timedelta(days=1))
-    ConditionFactory(name="Water condition", is_published=False)
+    ConditionFactory(name="Water condition", draft=True)
 
     assert results(client, "water") == []
 

@@ -9,8 +9,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_editors_list_search_and_filter_site_pages(admin_client):
-    PageFactory(title="Editorial policy", is_published=True)
-    PageFactory(title="Draft policy", is_published=False)
+    PageFactory(title="Editorial policy")
+    PageFactory(title="Draft policy", draft=True)
 
     listing = admin_client.get("/admin/pages/page/?is_published__exact=1&q=policy").content.decode()
 

@@ -141,7 +141,7 @@ def test_images_browsers_cannot_show_are_refused(editor_client, settings, image_
 
 
 def test_an_image_with_too_many_pixels_is_refused(editor_client, settings, monkeypatch):
-    monkeypatch.setattr("articles.uploads.MAX_PIXELS", 47)
+    monkeypatch.setattr("richtext.uploads.MAX_PIXELS", 47)
 
     response = upload(editor_client, png_file())
 

@@ -134,13 +134,13 @@ def test_condition_page_lists_published_articles_only(client, article):
 
 
 def test_unpublished_condition_is_not_found(client):
-    condition = ConditionFactory(is_published=False)
+    condition = ConditionFactory(draft=True)
     assert client.get(condition.get_absolute_url()).status_code == 404
 
 
 def test_home_lists_published_articles_and_conditions_only(client, article):
     ArticleFactory(draft=True, title="Secret draft")
-    ConditionFactory(name="Hidden condition", is_published=False)
+    ConditionFactory(name="Hidden condition", draft=True)
     page = client.get("/").content.decode()
     assert "IVIG for immune thrombocytopenia" in page
     assert "Immune thrombocytopenia" in page

@@ -45,7 +45,7 @@ def site():
     author = ContributorFactory(name="Maren Holt", slug="maren-holt", on_expert_board=True)
     condition = ConditionFactory(name="Immune thrombocytopenia", slug="itp")
     hidden = ConditionFactory(
-        name="Hidden condition", abbreviation="HIDDEN", slug="hidden", is_published=False, summary="Secret summary."
+        name="Hidden condition", abbreviation="HIDDEN", slug="hidden", draft=True, summary="Secret summary."
     )
     product = ProductApprovalFactory(
         product__brand_name="Globulix", product__slug="globulix", condition=condition

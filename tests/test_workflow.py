@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from articles.models import Article, ArticleEvent, Condition, FactCheck
+from articles.models import Article, Condition
+from review.models import FactCheck, ReviewEvent
 from tests.admin_forms import change_through_admin
 from tests.factories import (
     ArticleFactory,
@@ -152,7 +153,7 @@ def test_permission_matrix(client, users, role, transition):
     if transition in ALLOWED[role]:
         assert response.status_code == 302
         assert refreshed(article).status == TARGET_STATE[transition]
-        assert ArticleEvent.objects.filter(article=article, action=transition, actor=users[role]).exists()
+        assert ReviewEvent.objects.for_object(article).filter(action=transition, actor=users[role]).exists()
     else:
         assert response.status_code in {302, 403}
         if role == "anonymous":
@@ -160,7 +161,7 @@ def test_permission_matrix(client, users, role, transition):
         else:
             assert response.status_code == 403
         assert refreshed(article).status == SOURCE_STATE[transition]
-        assert not ArticleEvent.objects.filter(article=article).exists()
+        assert not ReviewEvent.objects.for_object(article).exists()
 
 
 ADMIN_VIEWS = {
@@ -285,12 +286,12 @@ def test_draft_goes_through_review_to_readers(client, editor_user, reviewer_user
     page = client.get(article.get_absolute_url()).content.decode()
     assert "Infusions at home" in page
     assert "Rory Reviewer" in page
-    check = FactCheck.objects.get(article=article)
+    check = FactCheck.objects.for_object(article).get()
     assert check.reviewer == reviewer_user
     assert check.notes == "Doses checked against the label."
     assert check.snapshot["title"] == "Infusions at home"
     assert check.lock_version == refreshed(article).lock_version
-    assert list(ArticleEvent.objects.filter(article=article).values_list("action", flat=True).reverse()) == [
+    assert list(ReviewEvent.objects.for_object(article).values_list("action", flat=True).reverse()) == [
         "submit",
         "fact_check",
         "publish",
@@ -298,7 +299,7 @@ def test_draft_goes_through_review_to_readers(client, editor_user, reviewer_user
 
 
 def test_publishing_sets_the_review_dates(client, reviewer_user, settings):
-    settings.ARTICLE_REVIEW_PERIOD_MONTHS = 6
+    settings.REVIEW_PERIOD_MONTHS = 6
     article = ArticleFactory(status=Status.FACT_CHECKED, published_at=None)
     post_transition(client, reviewer_user, article, "publish")
     article = refreshed(article)
@@ -308,7 +309,7 @@ def test_publishing_sets_the_review_dates(client, reviewer_user, settings):
 
 
 def test_last_reviewed_is_the_day_of_the_fact_check(client, reviewer_user, settings):
-    settings.ARTICLE_REVIEW_PERIOD_MONTHS = 12
+    settings.REVIEW_PERIOD_MONTHS = 12
     article = ArticleFactory(status=Status.IN_REVIEW, published_at=None)
     ten_days_ago = timezone.now() - datetime.timedelta(days=10)
     with mock.patch("django.utils.timezone.now", return_value=ten_days_ago):
@@ -393,7 +394,7 @@ def test_edits_to_a_published_article_wait_for_review(client, editor_user, revie
     assert live.slug == live_article.slug and live.published_at == live_article.published_at
     assert live.last_updated == timezone.localdate()
     assert not Article.objects.filter(pk=copy.pk).exists()
-    assert FactCheck.objects.get().article == live
+    assert FactCheck.objects.get().record == live
 
 
 def test_minor_correction_keeps_the_last_updated_date(client, editor_user, reviewer_user, live_article):

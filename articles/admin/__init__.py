@@ -1,14 +1,6 @@
-"""The editors' workplace: one module for the reference content, one for articles and their workflow."""
+"""The editors' workplace: one module for the reference content, one for articles."""
 
-from .articles import ArticleAdmin, FactCheckAdmin
-from .content import ConditionAdmin, ContributorAdmin, ProductAdmin, ReviewerPublishesMixin, SideEffectAdmin
+from .articles import ArticleAdmin
+from .content import ConditionAdmin, ContributorAdmin, ProductAdmin, SideEffectAdmin
 
-__all__ = [
-    "ArticleAdmin",
-    "ConditionAdmin",
-    "ContributorAdmin",
-    "FactCheckAdmin",
-    "ProductAdmin",
-    "ReviewerPublishesMixin",
-    "SideEffectAdmin",
-]
+__all__ = ["ArticleAdmin", "ConditionAdmin", "ContributorAdmin", "ProductAdmin", "SideEffectAdmin"]

@@ -1,8 +1,17 @@
-"""The admin for conditions, contributors, side effects and products."""
+"""The admin for conditions, contributors, side effects and products: reviewed like articles."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
+
+from references.admin import CitingAdminMixin
+from review.admin import ReviewedAdmin
+from review.workflow import record_event
 
 from ..models import (
     Condition,
@@ -14,50 +23,15 @@ from ..models import (
 )
 
 
-class ReviewerPublishesMixin:
-    """
-    For pages with an ``is_published`` tick (conditions, policy pages): putting one in front of
-    readers is a reviewer's decision, like publishing an article. Others see the tick read-only,
-    and reviewers also get bulk actions that need no permission to edit the text.
-    """
-
-    actions = ["publish_selected", "unpublish_selected"]
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if not self.has_publish_permission(request):
-            fields.append("is_published")
-        return fields
-
-    def has_publish_permission(self, request):
-        return request.user.has_perm("articles.publish_article")
-
-    @admin.action(permissions=["publish"], description=_("Show selected pages to readers"))
-    def publish_selected(self, request, queryset):
-        self._set_published(request, queryset, True)
-
-    @admin.action(permissions=["publish"], description=_("Hide selected pages from readers"))
-    def unpublish_selected(self, request, queryset):
-        self._set_published(request, queryset, False)
-
-    def _set_published(self, request, queryset, value):
-        for page in queryset:
-            page.is_published = value
-            page.save(update_fields=["is_published", "modified_at"])
-            self.log_change(request, page, [{"changed": {"fields": ["is_published"]}}])
-        messages.success(request, _("%(count)d page(s) updated.") % {"count": len(queryset)})
-
-
 @admin.register(Condition)
-class ConditionAdmin(ReviewerPublishesMixin, admin.ModelAdmin):
-    list_display = ["name", "abbreviation", "icd10_code", "is_published", "article_count", "modified_at"]
-    list_filter = ["is_published"]
+class ConditionAdmin(CitingAdminMixin, ReviewedAdmin):
+    list_display = ["name", "abbreviation", "icd10_code", "article_count", "modified_at"]
     ordering = ["name"]
     search_fields = ["name", "abbreviation", "icd10_code"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["related_conditions"]
     fieldsets = [
-        (None, {"fields": ["name", "abbreviation", "slug", "icd10_code", "is_published"]}),
+        (None, {"fields": ["name", "abbreviation", "slug", "icd10_code"]}),
         (_("Page text"), {"fields": ["summary", "overview", "treatment"]}),
         (_("See also"), {"fields": ["related_conditions"]}),
     ]
@@ -70,28 +44,88 @@ class ConditionAdmin(ReviewerPublishesMixin, admin.ModelAdmin):
         return condition.article_count
 
 
+class StaffAccountForm(forms.Form):
+    user = forms.ModelChoiceField(
+        queryset=get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username"),
+        required=False,
+        label=_("Staff account"),
+        empty_label=_("None (unlink)"),
+    )
+    reason = forms.CharField(label=_("Why"), max_length=500)
+
+
 @admin.register(Contributor)
-class ContributorAdmin(admin.ModelAdmin):
+class ContributorAdmin(ReviewedAdmin):
     list_display = ["name", "credentials", "role_list", "on_expert_board", "user"]
     list_filter = ["is_writer", "is_fact_checker", "is_medical_reviewer", "on_expert_board"]
     list_select_related = ["user"]
     search_fields = ["name", "credentials"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["user"]
+    readonly_fields = ["user"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "credentials"]}),
         (_("Roles"), {"fields": ["is_writer", "is_fact_checker", "is_medical_reviewer", "on_expert_board"]}),
         (_("Profile"), {"fields": ["bio", "photo", "photo_alt"]}),
-        (_("Staff account"), {"fields": ["user"], "classes": ["collapse"]}),
+        (_("Staff account"), {"fields": ["user"]}),
     ]
 
     @admin.display(description=_("roles"))
     def role_list(self, contributor):
         return ", ".join(str(role) for role in contributor.roles) or "—"
 
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/staff-account/",
+                self.admin_site.admin_view(self.staff_account_view),
+                name="articles_contributor_staff_account",
+            ),
+            *super().get_urls(),
+        ]
+
+    def workflow_context(self, request, obj):
+        context = super().workflow_context(request, obj)
+        if request.user.is_superuser and not obj.is_working_copy:
+            context["staff_account_form"] = StaffAccountForm(initial={"user": obj.user_id})
+        return context
+
+    def staff_account_view(self, request, object_id):
+        """
+        Link a login to this profile (superusers only, recorded): a fact-check by that login is shown to
+        readers under this profile's name, so who may change the link is tightly held.
+        """
+        contributor = get_object_or_404(Contributor.objects.originals(), pk=object_id)
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        if request.method != "POST":
+            return redirect(self.change_url(contributor))
+        form = StaffAccountForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose a staff account (or none) and say why."))
+            return redirect(self.change_url(contributor))
+        user = form.cleaned_data["user"]
+        taken = Contributor.objects.filter(user=user).exclude(pk=contributor.pk).first() if user else None
+        if taken:
+            messages.error(
+                request, _("That login already belongs to “%(name)s”. Unlink it there first.") % {"name": taken}
+            )
+            return redirect(self.change_url(contributor))
+        before = contributor.user
+        contributor.user = user
+        contributor.save(update_fields=["user"])
+        record_event(
+            contributor,
+            request.user,
+            "link_login",
+            _("Staff account: %(before)s → %(after)s. %(reason)s")
+            % {"before": before or "none", "after": user or "none", "reason": form.cleaned_data["reason"]},
+        )
+        messages.success(request, _("The staff account of “%(name)s” was changed and recorded.") % {"name": contributor})
+        return redirect(self.change_url(contributor))
+
 
 @admin.register(SideEffect)
-class SideEffectAdmin(admin.ModelAdmin):
+class SideEffectAdmin(CitingAdminMixin, ReviewedAdmin):
     list_display = ["name", "seriousness", "onset"]
     list_filter = ["seriousness", "onset"]
     search_fields = ["name", "description"]
@@ -115,7 +149,7 @@ class ProductSideEffectInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(CitingAdminMixin, ReviewedAdmin):
     list_display = ["brand_name", "nonproprietary_name", "manufacturer", "route", "concentration"]
     list_filter = ["route", "manufacturer", "conditions"]
     search_fields = ["brand_name", "nonproprietary_name", "manufacturer"]

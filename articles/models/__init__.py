@@ -1,24 +1,20 @@
 """
 The content model, one module per concept: conditions, contributors, products and their
-side effects, and articles with their workflow records.
+side effects, and articles. Every one of them is reviewed content (see the ``review`` app).
 """
 
-from .articles import ARTICLE_VERSION_FIELDS, Article, ArticleEvent, ArticleQuerySet, ArticleSideEffect, FactCheck
-from .conditions import ICD10_PATTERN, Condition, ConditionQuerySet
+from .articles import Article, ArticleQuerySet, ArticleSideEffect
+from .conditions import ICD10_PATTERN, Condition
 from .contributors import Contributor
 from .products import Frequency, Product, ProductApproval, ProductQuerySet, ProductSideEffect, SideEffect
 
 __all__ = [
-    "ARTICLE_VERSION_FIELDS",
     "ICD10_PATTERN",
     "Article",
-    "ArticleEvent",
     "ArticleQuerySet",
     "ArticleSideEffect",
     "Condition",
-    "ConditionQuerySet",
     "Contributor",
-    "FactCheck",
     "Frequency",
     "Product",
     "ProductApproval",

@@ -1,39 +1,40 @@
 """Conditions: the illnesses IVIG treats, each with its own page."""
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..richtext import RichTextField
+from references.models import Citation
+from review.models import Reviewed, ReviewedQuerySet, review_permissions
+from richtext.fields import RichTextField
 
 ICD10_PATTERN = r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$"
 
 
-class Frequency(models.TextChoices):
-    """How often a side effect occurs with a product or in an article's telling."""
+class Condition(Reviewed):
+    reviewed_content = [
+        "name",
+        "abbreviation",
+        "slug",
+        "icd10_code",
+        "summary",
+        "overview",
+        "treatment",
+        "related_conditions",
+        "citations",
+    ]
 
-    COMMON = "common", _("Common")
-    LESS_COMMON = "less_common", _("Less common")
-    RARE = "rare", _("Rare")
-
-
-class ConditionQuerySet(models.QuerySet):
-    def published(self):
-        """Conditions a reader may see."""
-        return self.filter(is_published=True)
-
-
-class Condition(models.Model):
     name = models.CharField(
-        _("name"), max_length=120, unique=True, help_text=_("As patients say it, e.g. “Immune thrombocytopenia”.")
+        _("name"), max_length=120, help_text=_("As patients say it, e.g. “Immune thrombocytopenia”.")
     )
     abbreviation = models.CharField(
         _("abbreviation"), max_length=20, blank=True, help_text=_("e.g. “ITP”, “CIDP”. Leave empty if none.")
     )
     slug = models.SlugField(
-        _("slug"), max_length=120, unique=True, help_text=_("The last part of the page address, e.g. “itp”.")
+        _("slug"), max_length=120, help_text=_("The last part of the page address, e.g. “itp”.")
     )
     icd10_code = models.CharField(
         _("ICD-10 code"),
@@ -56,21 +57,36 @@ class Condition(models.Model):
     overview = RichTextField(_("overview"), blank=True, help_text=_("What the condition is and how it affects people."))
     treatment = RichTextField(_("treatment"), blank=True, help_text=_("How it is treated, and where IVIG fits in."))
     related_conditions = models.ManyToManyField(
-        "self", blank=True, verbose_name=_("related conditions"), help_text=_("Shown as “See also” on the page.")
+        "self",
+        symmetrical=False,
+        blank=True,
+        limit_choices_to={"draft_of__isnull": True},
+        verbose_name=_("related conditions"),
+        help_text=_("Shown as “See also” on the page."),
     )
-    is_published = models.BooleanField(
-        _("published"), default=False, help_text=_("Readers see the condition page only when this is ticked.")
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    modified_at = models.DateTimeField(_("modified"), auto_now=True)
+    citations = GenericRelation(Citation, related_query_name="condition")
 
-    objects = ConditionQuerySet.as_manager()
+    objects = ReviewedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Reviewed.Meta):
         ordering = ["name"]
         verbose_name = _("condition")
         verbose_name_plural = _("conditions")
+        permissions = review_permissions("condition", "condition pages")
         constraints = [
+            *Reviewed.review_constraints("condition"),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(draft_of__isnull=True),
+                name="unique_condition_name",
+                violation_error_message=_("Another condition already has this name."),
+            ),
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(draft_of__isnull=True),
+                name="unique_condition_slug",
+                violation_error_message=_("Another condition already uses this address."),
+            ),
             models.CheckConstraint(
                 condition=Q(icd10_code="") | Q(icd10_code__regex=ICD10_PATTERN),
                 name="condition_icd10_format",

@@ -7,13 +7,32 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..richtext import RichTextField
-from ..uploads import RandomImagePath, WebImageField
+from review.models import Reviewed, review_permissions
+from richtext.fields import RichTextField
+from richtext.uploads import RandomImagePath, WebImageField
 
 
-class Contributor(models.Model):
+class Contributor(Reviewed):
+    """
+    A person readers are told about. Their public profile is reviewed content; the staff account linked
+    to it (what makes a fact-check carry their name) is not, and only a superuser may change it.
+    """
+
+    reviewed_content = [
+        "name",
+        "slug",
+        "credentials",
+        "is_writer",
+        "is_fact_checker",
+        "is_medical_reviewer",
+        "on_expert_board",
+        "bio",
+        "photo",
+        "photo_alt",
+    ]
+
     name = models.CharField(_("name"), max_length=120, help_text=_("Full name as printed in bylines."))
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120)
     credentials = models.CharField(
         _("credentials"),
         max_length=60,
@@ -41,19 +60,31 @@ class Contributor(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
+        editable=False,
         related_name="contributor",
         verbose_name=_("staff account"),
-        help_text=_("The login this contributor uses in the admin, if any."),
+        help_text=_(
+            "The login this contributor uses in the admin, if any. Fact-checks by that login are shown to "
+            "readers under this name, so only a superuser may link or unlink it, and each change is recorded."
+        ),
     )
     on_expert_board = models.BooleanField(
         _("on the medical expert board"), default=False, help_text=_("Listed on the medical expert board page.")
     )
 
-    class Meta:
+    class Meta(Reviewed.Meta):
         ordering = ["name"]
         verbose_name = _("contributor")
         verbose_name_plural = _("contributors")
+        permissions = review_permissions("contributor", "contributor profiles")
         constraints = [
+            *Reviewed.review_constraints("contributor"),
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(draft_of__isnull=True),
+                name="unique_contributor_slug",
+                violation_error_message=_("Another contributor already uses this address."),
+            ),
             models.CheckConstraint(
                 condition=Q(photo="") | ~Q(photo_alt=""),
                 name="contributor_photo_has_alt",
@@ -79,6 +110,11 @@ class Contributor(models.Model):
             (self.is_medical_reviewer, _("Medical reviewer")),
         ]
         return [label for flag, label in flags if flag]
+
+    def review_conflicts(self):
+        """Nobody fact-checks their own profile."""
+        owner = self.draft_of.user_id if self.draft_of_id else self.user_id
+        return super().review_conflicts() | ({owner} - {None})
 
     def clean(self):
         if self.photo and not self.photo_alt.strip():

@@ -1,12 +1,18 @@
 """Side effects and the IVIG products they are linked to, with their approvals."""
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from references.models import Citation
+from review.models import Reviewed, ReviewedQuerySet, review_permissions
+
 from .conditions import Condition
+
+ORIGINALS = {"draft_of__isnull": True}
 
 
 class Frequency(models.TextChoices):
@@ -17,7 +23,7 @@ class Frequency(models.TextChoices):
     RARE = "rare", _("Rare")
 
 
-class SideEffect(models.Model):
+class SideEffect(Reviewed):
     class Seriousness(models.TextChoices):
         MILD = "mild", _("Common and usually mild")
         SERIOUS = "serious", _("Serious")
@@ -26,8 +32,19 @@ class SideEffect(models.Model):
         DURING = "during", _("During or soon after the infusion")
         DELAYED = "delayed", _("Hours to days later")
 
-    name = models.CharField(_("name"), max_length=120, unique=True, help_text=_("e.g. “Headache”."))
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    reviewed_content = [
+        "name",
+        "slug",
+        "seriousness",
+        "onset",
+        "description",
+        "what_helps",
+        "when_to_seek_help",
+        "citations",
+    ]
+
+    name = models.CharField(_("name"), max_length=120, help_text=_("e.g. “Headache”."))
+    slug = models.SlugField(_("slug"), max_length=120)
     description = models.TextField(
         _("plain-language description"),
         help_text=_("What it is and how it feels, in words a patient understands."),
@@ -44,11 +61,28 @@ class SideEffect(models.Model):
         blank=True,
         help_text=_("Warning signs that mean calling the care team or emergency services."),
     )
+    citations = GenericRelation(Citation, related_query_name="side_effect")
 
-    class Meta:
+    class Meta(Reviewed.Meta):
         ordering = ["name"]
         verbose_name = _("side effect")
         verbose_name_plural = _("side effects")
+        permissions = review_permissions("sideeffect", "side effects")
+        constraints = [
+            *Reviewed.review_constraints("sideeffect"),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(draft_of__isnull=True),
+                name="unique_side_effect_name",
+                violation_error_message=_("Another side effect already has this name."),
+            ),
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(draft_of__isnull=True),
+                name="unique_side_effect_slug",
+                violation_error_message=_("Another side effect already uses this address."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -61,7 +95,7 @@ class SideEffect(models.Model):
         return self.seriousness == self.Seriousness.SERIOUS
 
 
-class ProductQuerySet(models.QuerySet):
+class ProductQuerySet(ReviewedQuerySet):
     def for_listing(self):
         """Products with their approvals for published conditions, in a fixed number of queries."""
         return self.prefetch_related(
@@ -76,17 +110,35 @@ class ProductQuerySet(models.QuerySet):
     def for_detail(self):
         """What a product page shows besides its articles, in a fixed number of queries."""
         return self.for_listing().prefetch_related(
-            Prefetch("product_side_effects", queryset=ProductSideEffect.objects.select_related("side_effect"))
+            Prefetch(
+                "product_side_effects",
+                queryset=ProductSideEffect.objects.filter(side_effect__in=SideEffect.objects.published()).select_related(
+                    "side_effect"
+                ),
+            )
         )
 
 
-class Product(models.Model):
+class Product(Reviewed):
     class Route(models.TextChoices):
         INTRAVENOUS = "iv", _("Intravenous (IVIG)")
         SUBCUTANEOUS = "sc", _("Subcutaneous (SCIG)")
 
-    brand_name = models.CharField(_("brand name"), max_length=120, unique=True, help_text=_("e.g. “Privigen”."))
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    reviewed_content = [
+        "brand_name",
+        "slug",
+        "nonproprietary_name",
+        "manufacturer",
+        "route",
+        "concentration",
+        "notes",
+        "approvals",
+        "product_side_effects",
+        "citations",
+    ]
+
+    brand_name = models.CharField(_("brand name"), max_length=120, help_text=_("e.g. “Privigen”."))
+    slug = models.SlugField(_("slug"), max_length=120)
     nonproprietary_name = models.CharField(
         _("non-proprietary name"),
         max_length=200,
@@ -110,13 +162,30 @@ class Product(models.Model):
     side_effects = models.ManyToManyField(
         SideEffect, through="ProductSideEffect", related_name="products", blank=True, verbose_name=_("side effects")
     )
+    citations = GenericRelation(Citation, related_query_name="product")
 
     objects = ProductQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Reviewed.Meta):
         ordering = ["brand_name"]
         verbose_name = _("product")
         verbose_name_plural = _("products")
+        permissions = review_permissions("product", "products")
+        constraints = [
+            *Reviewed.review_constraints("product"),
+            models.UniqueConstraint(
+                fields=["brand_name"],
+                condition=Q(draft_of__isnull=True),
+                name="unique_product_brand_name",
+                violation_error_message=_("Another product already has this brand name."),
+            ),
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(draft_of__isnull=True),
+                name="unique_product_slug",
+                violation_error_message=_("Another product already uses this address."),
+            ),
+        ]
 
     def __str__(self):
         return self.brand_name
@@ -134,7 +203,9 @@ class ProductApproval(models.Model):
         AU = "AU", _("Australia (TGA)")
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="approvals")
-    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="approvals")
+    condition = models.ForeignKey(
+        Condition, on_delete=models.CASCADE, related_name="approvals", limit_choices_to=ORIGINALS
+    )
     region = models.CharField(_("region"), max_length=2, choices=Region, default=Region.US)
     year = models.PositiveSmallIntegerField(
         _("year approved"),
@@ -167,7 +238,9 @@ class ProductApproval(models.Model):
 
 class ProductSideEffect(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="product_side_effects")
-    side_effect = models.ForeignKey(SideEffect, on_delete=models.PROTECT, related_name="product_links")
+    side_effect = models.ForeignKey(
+        SideEffect, on_delete=models.PROTECT, related_name="product_links", limit_choices_to=ORIGINALS
+    )
     frequency = models.CharField(_("frequency"), max_length=12, choices=Frequency, default=Frequency.COMMON)
 
     class Meta:

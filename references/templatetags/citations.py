@@ -4,7 +4,11 @@ from dataclasses import dataclass
 
 from django import template
 
+from django.contrib.contenttypes.models import ContentType
+
 from references.formatting import format_source
+from references.forms import record_key as _record_key
+from references.markers import cited_text as _cited_text
 from references.markers import render_citations
 
 register = template.Library()
@@ -36,3 +40,20 @@ def numbered_sources(citations, text=""):
         NumberedSource(number, citation.source, format_source(citation.source), backlinks.get(number, []))
         for number, citation in enumerate(citations, start=1)
     ]
+
+
+@register.filter
+def record_key(record):
+    """How the import form names ``record`` as the page to cite the imported sources in."""
+    return _record_key(record)
+
+
+@register.filter
+def content_type_id(record):
+    return ContentType.objects.get_for_model(record).pk
+
+
+@register.filter
+def cited_text(record):
+    """All of ``record``'s text that may carry citation markers (for the sources' back-links)."""
+    return _cited_text(record)

@@ -1,30 +1,19 @@
 """
-Readable differences between two versions of an article's content, for reviewers and for
+Readable differences between two versions of a reviewed record, for reviewers and for
 editors whose save was refused because someone else saved first.
 
-Versions are compared as the plain data of :func:`articles.workflow.snapshot`: text fields
-word-for-word by paragraph, lists (conditions, citations, side effects…) item by item.
+Versions are compared as the plain data of :func:`review.content.snapshot`, part by part in the
+order the model declares them: rich text paragraph by paragraph, lists (conditions, citations,
+side effects…) item by item, everything else as one line.
 """
 
 import difflib
 import re
 from dataclasses import dataclass, field
 
-from .richtext import plain_text
+from richtext.fields import plain_text
 
-LABELS = {
-    "title": "Title",
-    "dek": "Summary",
-    "kind": "Kind",
-    "author": "Author",
-    "body": "Body text",
-    "conditions": "Conditions",
-    "products": "Products",
-    "side_effects": "Side effects",
-    "citations": "Sources",
-    "funding_disclosure": "Funding and sponsorship",
-    "conflict_of_interest": "Conflicts of interest",
-}
+from .content import parts
 
 _BLOCK_END = re.compile(r"</(?:p|h[2-4]|li|blockquote|tr|caption)>|<br\s*/?>", re.IGNORECASE)
 
@@ -47,10 +36,10 @@ def paragraphs(html):
     return [text for text in (plain_text(block) for block in _BLOCK_END.split(html or "")) if text]
 
 
-def _as_lines(name, value):
+def _as_lines(part, value):
     if isinstance(value, list):
         return [str(item) for item in value]
-    if name == "body":
+    if part.is_rich_text:
         return paragraphs(value)
     return [str(value)] if value not in (None, "") else []
 
@@ -66,16 +55,18 @@ def _diff_lines(old, new):
     return lines
 
 
-def content_diff(old, new, context=1):
+def content_diff(model, old, new, context=1):
     """
-    The fields that differ between snapshots ``old`` and ``new``, each with its changed lines
-    and ``context`` unchanged lines around them (long bodies stay short to read).
+    The declared parts of ``model`` that differ between snapshots ``old`` and ``new``, each with its
+    changed lines and ``context`` unchanged lines around them (long bodies stay short to read). A part
+    missing from ``old`` (a first version) shows all of ``new`` as added.
     """
     changes = []
-    for name, label in LABELS.items():
-        if name not in old or name not in new:
+    for part in parts(model):
+        name, label = part.name, part.label
+        if name not in new:
             continue
-        before, after = _as_lines(name, old.get(name)), _as_lines(name, new.get(name))
+        before, after = _as_lines(part, old.get(name)), _as_lines(part, new.get(name))
         if before == after:
             continue
         lines = _diff_lines(before, after)

@@ -1,0 +1,431 @@
+"""
+The admin side of review, shared by every reviewed model: :class:`ReviewedAdmin` gives a model's
+admin the optimistic lock, read-only published records, working copies, the workflow panel with the
+reviewer's diff and the pages a change reaches, bulk actions from the transition table, and version
+history that restores content without touching workflow state. Models' own admins only say which
+fields to show.
+"""
+
+import datetime
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from reversion.admin import VersionAdmin
+
+from . import workflow
+from .content import live_dependents, parts, snapshot
+from .diffing import content_diff
+from .models import FactCheck, ReviewEvent, Status
+
+
+class ReviewedAdminForm(forms.ModelForm):
+    """Refuses a save based on a version someone else has saved over since, and keeps the editor's input."""
+
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edit_version"].initial = self.instance.lock_version
+        self.fields["edit_version"].required = self.instance.pk is not None
+        self.fields["edit_version"].error_messages["required"] = _(
+            "This form is missing its edit version, so we cannot tell whether someone saved since you opened it. "
+            "Your text is still below: copy it, reload the page and save again."
+        )
+        self.stale_changes = []
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None or "edit_version" not in cleaned:
+            return cleaned
+        model = type(self.instance)
+        # Locked until the request's transaction ends, so two saves cannot both pass this check.
+        current = model.objects.select_for_update().get(pk=self.instance.pk)
+        if cleaned["edit_version"] != current.lock_version:
+            editor = current.last_edited_by
+            who = (editor.get_full_name() or editor.get_username()) if editor else _("Someone")
+            submitted = {part.name: cleaned[part.name] for part in parts(model) if part.name in cleaned}
+            self.stale_changes = content_diff(model, snapshot(current), snapshot(current, submitted))
+            # The next save compares with what the editor has now seen, so it can succeed.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("edit_version")] = str(current.lock_version)
+            raise forms.ValidationError(
+                _(
+                    "%(who)s saved this at %(when)s, after you opened it. Your changes have NOT been saved and are "
+                    "still in the form below. Compare them with the saved version (under “Saved version vs. your "
+                    "form”), keep anything of theirs you want, and save again."
+                )
+                % {"who": who, "when": timezone.localtime(current.modified_at).strftime("%H:%M on %B %d")},
+                code="stale",
+            )
+        return cleaned
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("Overdue for review")),
+            ("soon", _("Due in the next 30 days")),
+            ("flagged", _("Flagged for a fresh review")),
+            ("scheduled", _("Scheduled")),
+            ("new_versions", _("New versions of published records")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.overdue_for_review(today)
+        if self.value() == "soon":
+            return queryset.published().filter(
+                next_review_due__gte=today, next_review_due__lte=today + datetime.timedelta(days=30)
+            )
+        if self.value() == "flagged":
+            return queryset.exclude(review_reason="")
+        if self.value() == "scheduled":
+            return queryset.scheduled()
+        if self.value() == "new_versions":
+            return queryset.working_copies()
+        return queryset
+
+
+class MineFilter(admin.SimpleListFilter):
+    title = _("whose")
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("drafts", _("My drafts"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "drafts":
+            return queryset.drafts_of(request.user)
+        return queryset
+
+
+def _error_text(error):
+    return " ".join(getattr(error, "messages", None) or [str(error)])
+
+
+class ReviewedAdmin(VersionAdmin):
+    """The admin of a reviewed model. Subclasses set fieldsets, inlines and columns as usual."""
+
+    form = ReviewedAdminForm
+    change_form_template = "admin/review/change_form.html"
+    save_on_top = True
+    workflow_fields = ["status", "published_at", "last_updated", "fact_checker", "last_reviewed_on", "review_reason"]
+
+    # --- Columns, filters and the fields the workflow owns -----------------------------------------------
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "status", "visibility"]
+
+    def get_list_filter(self, request):
+        return ["status", ReviewDueFilter, MineFilter, *super().get_list_filter(request)]
+
+    def slug_is_fixed(self, obj):
+        """A record that has been published keeps its address: links and search engines point there."""
+        has_slug = any(field.name == "slug" for field in self.opts.fields)
+        return has_slug and obj is not None and (obj.is_working_copy or obj.published_at is not None)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*super().get_readonly_fields(request, obj), *self.workflow_fields]
+        return [*fields, "slug"] if self.slug_is_fixed(obj) else fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if self.slug_is_fixed(obj) else super().get_prepopulated_fields(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [(name, {**options}) for name, options in super().get_fieldsets(request, obj)]
+        if obj is None or self.has_change_permission(request, obj):
+            first_name, first = fieldsets[0]
+            fieldsets[0] = (first_name, {**first, "fields": [*first["fields"], "edit_version"]})
+        shown = {field for _, options in fieldsets for field in options["fields"]}
+        extra = [field for field in self.workflow_fields if field not in shown]
+        review = ["next_review_due"] if "next_review_due" not in shown else []
+        return [*fieldsets, (_("Publication and review"), {"fields": [*extra, *review], "classes": ["collapse"]})]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return [field for field in fields if field != "edit_version"]
+
+    @admin.display(description=_("visible to readers"), ordering="published_at")
+    def visibility(self, obj):
+        if obj.is_working_copy:
+            if obj.status == Status.SCHEDULED:
+                return _("New version scheduled for %(when)s") % {"when": _when(obj.published_at)}
+            return _("New version, not live")
+        if obj.is_live:
+            return _("Live")
+        if obj.status == Status.PUBLISHED:
+            return _("Scheduled for %(when)s") % {"when": _when(obj.published_at)}
+        return _("No")
+
+    # --- Who may do what: checked here and again in review.workflow --------------------------------------
+
+    def has_change_permission(self, request, obj=None):
+        """The text changes only while it is a draft; published records change through a new version."""
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_editable)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status not in {Status.DRAFT, Status.CHANGES_REQUESTED, Status.ARCHIVED}:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    # --- Saving ----------------------------------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        state = getattr(request, "_review_state", None)
+        if state:  # restoring an old version: keep today's workflow state, only the content goes back
+            for name, value in state.items():
+                setattr(obj, name, value)
+        if not change:
+            obj.created_by = request.user
+        obj.last_edited_by = request.user
+        obj.lock_version += 1
+        super().save_model(request, obj, form, change)
+        workflow.record_event(obj, request.user, "edit" if change else "create")
+
+    def delete_model(self, request, obj):
+        if obj.is_working_copy:
+            workflow.discard_new_version(obj, request.user)
+        else:
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    # --- Versions: restoring and recovering go through the same rules -----------------------------------
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        obj = get_object_or_404(self.model, pk=object_id)
+        if not self.has_change_permission(request, obj):
+            messages.error(
+                request,
+                _("This %(thing)s is %(status)s, so an old version cannot be restored into it. Start a new version "
+                  "and copy what you need from the history.")
+                % {"thing": self.opts.verbose_name, "status": obj.get_status_display().lower()},
+            )  # fmt: skip
+            return redirect(self.change_url(obj))
+        declared = {part.name for part in parts(self.model)}
+        request._review_state = {
+            field.attname: getattr(obj, field.attname)
+            for field in self.model._meta.concrete_fields
+            if field.name not in declared and not field.primary_key
+        }
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    # --- The workflow panel ------------------------------------------------------------------------------
+
+    def get_urls(self):
+        info = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path(
+                "<int:object_id>/transition/<str:name>/",
+                self.admin_site.admin_view(self.transition_view),
+                name=f"{info}_transition",
+            ),
+            path(
+                "<int:object_id>/new-version/",
+                self.admin_site.admin_view(self.new_version_view),
+                name=f"{info}_new_version",
+            ),
+            path(
+                "<int:object_id>/discard-version/",
+                self.admin_site.admin_view(self.discard_version_view),
+                name=f"{info}_discard_version",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_url(self, obj):
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+
+    def transition_view(self, request, object_id, name):
+        obj = get_object_or_404(self.model, pk=object_id)
+        if request.method != "POST":
+            return redirect(self.change_url(obj))
+        transition = workflow.TRANSITIONS.get(name)
+        if transition is None:
+            messages.error(request, _("There is no workflow action called “%(name)s”.") % {"name": name[:40]})
+            return redirect(self.change_url(obj))
+        if not request.user.has_perm(transition.permission(obj)):
+            raise PermissionDenied
+        options = {}
+        if name == "publish":
+            options = self._publish_options(request)
+            if options is None:
+                messages.error(
+                    request,
+                    _("“%(value)s” is not a date and time we can read. Pick it again with the calendar, or leave it "
+                      "empty to publish now.") % {"value": request.POST.get("publish_at", "")[:40]},
+                )  # fmt: skip
+                return redirect(self.change_url(obj))
+        try:
+            result = workflow.perform(obj, name, request.user, request.POST.get("comment", "")[:2000], **options)
+        except (workflow.WorkflowError, PermissionDenied) as error:
+            messages.error(request, _error_text(error))
+            return redirect(self.change_url(obj))
+        messages.success(request, _outcome(result))
+        return redirect(self.change_url(result))
+
+    def _publish_options(self, request):
+        raw = request.POST.get("publish_at", "").strip()
+        options = {"substantive": request.POST.get("substantive") == "on"}
+        if raw:
+            try:
+                at = parse_datetime(raw.replace("T", " "))
+            except ValueError:
+                at = None
+            if at is None:
+                return None
+            options["at"] = timezone.make_aware(at) if timezone.is_naive(at) else at
+        return options
+
+    def new_version_view(self, request, object_id):
+        obj = get_object_or_404(self.model, pk=object_id)
+        if request.method != "POST":
+            return redirect(self.change_url(obj))
+        try:
+            copy = workflow.start_new_version(obj, request.user)
+        except (workflow.WorkflowError, PermissionDenied) as error:
+            messages.error(request, _error_text(error))
+            return redirect(self.change_url(obj))
+        messages.info(
+            request,
+            _("You are editing a new version. Readers keep seeing the published one until this is fact-checked "
+              "and published."),
+        )  # fmt: skip
+        return redirect(self.change_url(copy))
+
+    def discard_version_view(self, request, object_id):
+        copy = get_object_or_404(self.model, pk=object_id)
+        if request.method != "POST":
+            return redirect(self.change_url(copy))
+        original = copy.draft_of
+        try:
+            workflow.discard_new_version(copy, request.user)
+        except (workflow.WorkflowError, PermissionDenied) as error:
+            messages.error(request, _error_text(error))
+            return redirect(self.change_url(copy))
+        messages.success(request, _("The new version was discarded; the published version is unchanged."))
+        return redirect(self.change_url(original))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(self.workflow_context(request, obj))
+        form = context["adminform"].form if context.get("adminform") else None
+        context["stale_changes"] = getattr(form, "stale_changes", [])
+        context["thing"] = self.opts.verbose_name
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def workflow_context(self, request, obj):
+        baseline, baseline_label = workflow.review_baseline(obj)
+        opts = self.opts
+        shown_by = obj.draft_of if obj.is_working_copy else obj
+        return {
+            "workflow_transitions": workflow.available_transitions(obj, request.user),
+            "working_copy": obj.pending_version,
+            "can_start_new_version": (
+                obj.status == Status.PUBLISHED
+                and not obj.is_working_copy
+                and request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+            ),
+            "can_discard_version": (
+                obj.is_working_copy
+                and obj.status != Status.SCHEDULED
+                and request.user.has_perm(f"{opts.app_label}.delete_{opts.model_name}")
+            ),
+            "review_diff": content_diff(self.model, baseline or {}, snapshot(obj)),
+            "review_diff_label": baseline_label or _("nothing (a first version: all of it is new)"),
+            "separation_problem": workflow.separation_of_duties_problem(obj, request.user),
+            "unpublished_dependencies": workflow.unpublished_dependencies(obj),
+            "live_dependents": [
+                (capfirst(model._meta.verbose_name_plural), records) for model, records in live_dependents(shown_by)
+            ],
+            "fact_checks": FactCheck.objects.for_object(obj).select_related("contributor", "reviewer")[:5],
+            "events": ReviewEvent.objects.for_object(obj).select_related("actor")[:20],
+            "time_zone": timezone.get_current_timezone_name(),
+        }
+
+    # --- Bulk actions: one per transition that needs no comment, through the same function ---------------
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        for transition in workflow.TRANSITIONS.values():
+            permission = f"{self.opts.app_label}.{transition.action}_{self.opts.model_name}"
+            if transition.needs_comment or not request.user.has_perm(permission):
+                continue
+            name = f"{transition.name}_selected"
+            description = _("%(action)s: selected %(things)s") % {
+                "action": transition.label,
+                "things": self.opts.verbose_name_plural,
+            }
+            actions[name] = (self._bulk_action(transition.name), name, description)
+        return actions
+
+    def _bulk_action(self, name):
+        def run(modeladmin, request, queryset):
+            done, problems = 0, []
+            for obj in queryset:
+                try:
+                    workflow.perform(obj, name, request.user)
+                    done += 1
+                except (workflow.WorkflowError, PermissionDenied) as error:
+                    problems.append(f"“{obj}”: {_error_text(error)}")
+            if done:
+                messages.success(request, _("%(count)d record(s) updated.") % {"count": done})
+            for problem in problems:
+                messages.error(request, problem)
+
+        return run
+
+
+def _when(moment):
+    return timezone.localtime(moment).strftime("%d %B %Y, %H:%M (%Z)") if moment else ""
+
+
+def _outcome(result):
+    if result.status == Status.SCHEDULED or (result.status == Status.PUBLISHED and not result.is_live):
+        return _("“%(title)s” is scheduled for %(when)s. Readers see the current version until then.") % {
+            "title": result,
+            "when": _when(result.published_at),
+        }
+    return _("“%(title)s” is now %(status)s.") % {"title": result, "status": result.get_status_display().lower()}
+
+
+class ReadOnlyRecordAdmin(admin.ModelAdmin):
+    """Workflow records are evidence: staff read them, nobody edits or deletes them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FactCheck)
+class FactCheckAdmin(ReadOnlyRecordAdmin):
+    list_display = ["record", "content_type", "contributor", "reviewer", "checked_at", "lock_version"]
+    list_filter = ["content_type", "contributor"]
+    list_select_related = ["content_type", "contributor", "reviewer"]
+    search_fields = ["notes"]
+
+
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(ReadOnlyRecordAdmin):
+    list_display = ["created_at", "content_type", "object_id", "action", "from_status", "to_status", "actor"]
+    list_filter = ["content_type", "action"]
+    list_select_related = ["content_type", "actor"]
+    search_fields = ["comment"]

@@ -1,0 +1,423 @@
+"""
+The review workflow for every reviewed model: one table of transitions and one function,
+:func:`perform`, that runs any of them.
+
+Draft → In review → Fact-checked → Published, with "Changes requested" back to the editor,
+"Withdraw" back to draft, and Unpublished / Archived. :func:`perform` locks the row, checks the
+actor's permission for that model (``<app>.<action>_<model>``), the state, the comment and the
+transition's own rule (separation of duties, a profile to credit, live dependencies, a sane time),
+applies it in one transaction and records a :class:`~review.models.ReviewEvent`. Admin buttons,
+bulk actions, commands and tests all go through it: the checks live here, not in the admin.
+
+A published record is never edited in place. Editing it starts a *working copy* (a row of the same
+model with ``draft_of`` set) that goes through the same review. Publishing the copy writes its
+declared content onto the original in one transaction and deletes the copy, so readers keep the
+last approved version until then and the reader path stays a plain ``published()`` filter. A copy
+published for a later time waits as "Scheduled"; :func:`publish_due` puts it live at its time, called
+by a middleware before any page is built (no cron job, no worker).
+"""
+
+import dataclasses
+import datetime
+from dataclasses import dataclass
+
+import reversion
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from reversion.models import Version
+
+from .content import copy_content, dependencies, reviewed_models, snapshot
+from .models import FactCheck, ReviewEvent, Status
+
+# How far in the past a publication time may be (a form filled in a minute ago), never more.
+PAST_TOLERANCE = datetime.timedelta(minutes=5)
+NEXT_DUE_KEY = "review:next-due"
+
+
+class WorkflowError(ValidationError):
+    """A transition that is not allowed now; the message says why, in words an editor understands."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: tuple
+    target: str
+    action: str  # the permission: <app>.<action>_<model>
+    needs_comment: bool = False
+    originals_only: bool = False
+    copies_only: bool = False
+
+    def applies_to(self, obj):
+        if self.originals_only and obj.is_working_copy:
+            return False
+        return not (self.copies_only and not obj.is_working_copy)
+
+    def permission(self, obj):
+        return f"{obj._meta.app_label}.{self.action}_{obj._meta.model_name}"
+
+    def available_to(self, user, obj):
+        return obj.status in self.sources and self.applies_to(obj) and user.has_perm(self.permission(obj))
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in [
+        Transition(
+            "submit",
+            gettext_lazy("Submit for review"),
+            (Status.DRAFT, Status.CHANGES_REQUESTED, Status.UNPUBLISHED),
+            Status.IN_REVIEW,
+            "submit",
+        ),
+        Transition("withdraw", gettext_lazy("Withdraw from review"), (Status.IN_REVIEW,), Status.DRAFT, "submit"),
+        Transition(
+            "request_changes",
+            gettext_lazy("Request changes"),
+            (Status.IN_REVIEW, Status.FACT_CHECKED),
+            Status.CHANGES_REQUESTED,
+            "review",
+            needs_comment=True,
+        ),
+        Transition(
+            "fact_check", gettext_lazy("Mark as fact-checked"), (Status.IN_REVIEW,), Status.FACT_CHECKED, "fact_check"
+        ),
+        Transition("publish", gettext_lazy("Publish"), (Status.FACT_CHECKED,), Status.PUBLISHED, "publish"),
+        Transition(
+            "cancel_schedule",
+            gettext_lazy("Cancel the scheduled publication"),
+            (Status.SCHEDULED,),
+            Status.FACT_CHECKED,
+            "publish",
+            copies_only=True,
+        ),
+        Transition(
+            "unpublish",
+            gettext_lazy("Unpublish"),
+            (Status.PUBLISHED,),
+            Status.UNPUBLISHED,
+            "publish",
+            needs_comment=True,
+            originals_only=True,
+        ),
+        Transition(
+            "archive",
+            gettext_lazy("Archive"),
+            (Status.DRAFT, Status.CHANGES_REQUESTED, Status.PUBLISHED, Status.UNPUBLISHED),
+            Status.ARCHIVED,
+            "publish",
+            needs_comment=True,
+            originals_only=True,
+        ),
+        Transition(
+            "reopen", gettext_lazy("Reopen as draft"), (Status.ARCHIVED,), Status.DRAFT, "submit", originals_only=True
+        ),
+    ]
+}
+
+
+def available_transitions(obj, user):
+    return [transition for transition in TRANSITIONS.values() if transition.available_to(user, obj)]
+
+
+def _describe(obj):
+    return f"{obj._meta.verbose_name} “{obj}”"
+
+
+def _locked(obj):
+    """The record's current row, locked until the transaction ends, so two transitions cannot interleave."""
+    return type(obj).objects.select_for_update().get(pk=obj.pk)
+
+
+def record_event(obj, by, action, comment="", from_status="", to_status=""):
+    return ReviewEvent.objects.create(
+        record=obj,
+        actor=by,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        comment=comment or "",
+    )
+
+
+@transaction.atomic
+def perform(obj, name, by, comment="", at=None, substantive=True):
+    """
+    Run transition ``name`` on ``obj`` for user ``by``; returns the record readers will see (after
+    publishing a working copy, its original). ``at`` and ``substantive`` only matter to "publish":
+    the publication time (now when empty) and whether readers are shown a new "Last updated" date.
+    Raises PermissionDenied or :class:`WorkflowError` with a message for the editor.
+    """
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise WorkflowError(_("There is no workflow action called “%(name)s”.") % {"name": name})
+    obj = _locked(obj)
+    if not by.has_perm(transition.permission(obj)):
+        raise PermissionDenied(
+            _("You do not have permission to %(action)s %(things)s.")
+            % {"action": str(transition.label).lower(), "things": obj._meta.verbose_name_plural}
+        )
+    if obj.status not in transition.sources or not transition.applies_to(obj):
+        raise WorkflowError(
+            _("%(record)s is %(status)s; “%(action)s” is not possible now.")
+            % {"record": _describe(obj).capitalize(), "status": obj.get_status_display().lower(),
+               "action": transition.label}
+        )  # fmt: skip
+    comment = (comment or "").strip()
+    if transition.needs_comment and not comment:
+        raise WorkflowError(_("Add a comment that says why."))
+    if "\x00" in comment:
+        raise WorkflowError(_("The comment contains a character that cannot be stored (a NUL byte). Remove it."))
+    if name == "fact_check":
+        return _fact_check(obj, transition, by, comment)
+    if name == "publish":
+        return _publish(obj, transition, by, comment, at, substantive)
+    if name == "cancel_schedule":
+        forget_next_due()
+    return _move(obj, transition, by, comment)
+
+
+def _move(obj, transition, by, comment="", **changes):
+    from_status = obj.status
+    obj.status = transition.target
+    for field, value in changes.items():
+        setattr(obj, field, value)
+    obj.save()
+    record_event(obj, by, transition.name, comment, from_status, obj.status)
+    return obj
+
+
+def separation_of_duties_problem(obj, user):
+    """Why ``user`` may not fact-check ``obj``, or None."""
+    if user.pk in obj.review_conflicts():
+        return _(
+            "You wrote or edited this version of %(record)s, so someone else has to fact-check it."
+        ) % {"record": _describe(obj)}
+    return None
+
+
+def _fact_check(obj, transition, by, notes):
+    problem = separation_of_duties_problem(obj, by)
+    if problem:
+        raise PermissionDenied(problem)
+    contributor = getattr(by, "contributor", None)
+    if contributor is None or not contributor.is_fact_checker or not contributor.is_live:
+        raise WorkflowError(
+            _("Readers are told who fact-checked each page. Ask a superuser to link your login to your published "
+              "contributor profile, marked as fact-checker, first.")
+        )  # fmt: skip
+    FactCheck.objects.create(
+        record=obj,
+        reviewer=by,
+        contributor=contributor,
+        checked_at=timezone.now(),
+        notes=notes,
+        lock_version=obj.lock_version,
+        snapshot=snapshot(obj),
+    )
+    return _move(obj, transition, by, notes, fact_checker=contributor, last_reviewed_on=timezone.localdate())
+
+
+def unpublished_dependencies(obj):
+    """The reviewed records ``obj`` shows that readers may not see yet: they must be published first."""
+    return [record for record in dependencies(obj) if not record.is_live]
+
+
+def _publish(obj, transition, by, comment, at, substantive):
+    now = timezone.now()
+    if at is not None and at < now - PAST_TOLERANCE:
+        raise WorkflowError(_("The publication time is in the past. Leave it empty to publish now, or pick a later time."))
+    waiting = unpublished_dependencies(obj)
+    if waiting:
+        names = "; ".join(f"{_describe(record)} ({record.get_status_display().lower()})" for record in waiting)
+        raise WorkflowError(
+            _("Readers would see content that has not been published yet. Publish these first: %(names)s.")
+            % {"names": names}
+        )
+    reviewed_on = obj.last_reviewed_on or timezone.localdate()
+    review = {"next_review_due": _next_review_due(obj, reviewed_on), "review_reason": ""}
+    if not obj.is_working_copy:
+        changes = {"published_at": at or obj.published_at or now, **review}
+        if at or not obj.published_at or not obj.last_updated:
+            changes["last_updated"] = timezone.localdate(changes["published_at"])
+        elif substantive:
+            changes["last_updated"] = timezone.localdate()
+        return _move(obj, transition, by, comment, **changes)
+    if at is not None and at > now:
+        # The published version stays live until then; publish_due() swaps them at ``at``.
+        last_updated = timezone.localdate(at) if substantive else obj.draft_of.last_updated
+        scheduled = _move(
+            obj,
+            dataclasses.replace(transition, target=Status.SCHEDULED),
+            by,
+            comment,
+            published_at=at,
+            last_updated=last_updated,
+            **review,
+        )
+        forget_next_due()
+        return scheduled
+    obj.last_updated = timezone.localdate() if substantive else obj.draft_of.last_updated
+    for field, value in review.items():
+        setattr(obj, field, value)
+    return _publish_copy(obj, by, comment or (_("Substantive update.") if substantive else _("Minor correction.")))
+
+
+def _publish_copy(copy, by, comment):
+    """Write a working copy's content onto its original, move its records there and delete it."""
+    original = _locked(copy.draft_of)
+    copy_content(copy, original)
+    for field in ("fact_checker_id", "last_reviewed_on", "next_review_due", "review_reason", "last_edited_by_id"):
+        setattr(original, field, getattr(copy, field))
+    original.last_updated = copy.last_updated or original.last_updated
+    original.lock_version += 1
+    original.save()
+    FactCheck.objects.for_object(copy).update(object_id=original.pk)
+    ReviewEvent.objects.for_object(copy).update(object_id=original.pk)
+    with reversion.create_revision():
+        reversion.set_user(by)
+        reversion.set_comment(_("Published a new version."))
+        reversion.add_to_revision(original)
+    record_event(original, by, "publish_new_version", comment, copy.status, Status.PUBLISHED)
+    _forget(copy)
+    return original
+
+
+def _next_review_due(obj, reviewed_on):
+    """The standard period after the review, or the earlier date an editor chose for a fast-moving topic."""
+    standard = reviewed_on + datetime.timedelta(days=round(settings.REVIEW_PERIOD_MONTHS * 30.44))
+    chosen = obj.next_review_due
+    return chosen if chosen and reviewed_on < chosen < standard else standard
+
+
+# --- Scheduled new versions ------------------------------------------------------------------------------
+
+
+def forget_next_due():
+    cache.delete(NEXT_DUE_KEY)
+
+
+def next_due_timestamp():
+    """When the next scheduled new version goes live, as a timestamp; remembered in the shared cache."""
+    value = cache.get(NEXT_DUE_KEY)
+    if value is None:
+        querysets = [
+            model.objects.filter(status=Status.SCHEDULED).values_list("published_at", flat=True).order_by()
+            for model in reviewed_models()
+        ]
+        times = list(querysets[0].union(*querysets[1:], all=True)) if querysets else []
+        value = min((moment.timestamp() for moment in times), default=float("inf"))
+        cache.set(NEXT_DUE_KEY, value, timeout=None)
+    return value
+
+
+def publish_due(now=None):
+    """
+    Put live every scheduled new version whose time has come; returns the originals updated.
+    Costs one cache read when nothing is due, so it runs before every request.
+    """
+    now = now or timezone.now()
+    if next_due_timestamp() > now.timestamp():
+        return []
+    published = []
+    for model in reviewed_models():
+        for copy in model.objects.due(now):
+            with transaction.atomic():
+                copy = model.objects.select_for_update().filter(pk=copy.pk, status=Status.SCHEDULED).first()
+                if copy is None:  # another process got there first
+                    continue
+                scheduled = ReviewEvent.objects.for_object(copy).filter(to_status=Status.SCHEDULED).first()
+                by = scheduled.actor if scheduled else None
+                published.append(_publish_copy(copy, by, _("Scheduled publication.")))
+    forget_next_due()
+    return published
+
+
+# --- Working copies -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_new_version(obj, by):
+    """The working copy in which ``obj`` (published) is edited; created on first use."""
+    opts = obj._meta
+    if not by.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+        raise PermissionDenied(_("You do not have permission to edit %(things)s.") % {"things": opts.verbose_name_plural})
+    obj = _locked(obj)
+    if obj.is_working_copy or obj.status != Status.PUBLISHED:
+        raise WorkflowError(_("Only a published record gets a new version; edit this one directly."))
+    existing = type(obj).objects.filter(draft_of=obj).first()
+    if existing:
+        return existing
+    copy = type(obj)(
+        draft_of=obj,
+        status=Status.DRAFT,
+        published_at=obj.published_at,
+        last_updated=obj.last_updated,
+        fact_checker=obj.fact_checker,
+        last_reviewed_on=obj.last_reviewed_on,
+        next_review_due=obj.next_review_due,
+        created_by=by,
+        last_edited_by=by,
+    )
+    copy_content(obj, copy)
+    record_event(obj, by, "start_new_version", _("Started a new version for editing."))
+    record_event(copy, by, "create")
+    return copy
+
+
+@transaction.atomic
+def discard_new_version(copy, by):
+    opts = copy._meta
+    if not by.has_perm(f"{opts.app_label}.delete_{opts.model_name}"):
+        raise PermissionDenied(_("You do not have permission to discard %(things)s.") % {"things": opts.verbose_name_plural})
+    if not copy.is_working_copy:
+        raise WorkflowError(_("This is not a new version of a published record."))
+    if copy.status == Status.SCHEDULED:
+        raise WorkflowError(_("This new version is scheduled. Cancel the scheduled publication first."))
+    record_event(copy.draft_of, by, "discard_new_version")
+    _forget(copy)
+
+
+def _forget(copy):
+    """Delete a working copy and its saved versions: its history now lives on the original."""
+    Version.objects.get_for_object(copy).delete()
+    ReviewEvent.objects.for_object(copy).delete()
+    copy.delete()
+
+
+@transaction.atomic
+def flag_for_review(obj, reason, by=None):
+    """
+    Put a published record back in the review queue with ``reason`` (e.g. a cited source was
+    retracted). It stays visible to readers until a reviewer acts.
+    """
+    obj = _locked(obj)
+    reasons = [line for line in obj.review_reason.splitlines() if line]
+    if reason not in reasons:
+        reasons.append(reason)
+    obj.review_reason = "\n".join(reasons)
+    obj.save(update_fields=["review_reason"])
+    record_event(obj, by, "flag_for_review", reason)
+    return obj
+
+
+def review_baseline(obj):
+    """
+    What a reviewer compares ``obj`` with: the published version for a new version of a published
+    record, else the last version a reviewer fact-checked. ``(None, "")`` when there is none.
+    """
+    if obj.is_working_copy:
+        return snapshot(obj.draft_of), _("the published version")
+    last = FactCheck.objects.for_object(obj).select_related("contributor").first()
+    if last:
+        return last.snapshot, _("the version %(name)s fact-checked on %(date)s") % {
+            "name": last.contributor.name,
+            "date": timezone.localtime(last.checked_at).strftime("%B %d, %Y"),
+        }
+    return None, ""

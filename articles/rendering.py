@@ -17,9 +17,9 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from references.markers import MARKER
+from richtext.fields import plain_text
 
 from .models import SideEffect
-from richtext.fields import plain_text
 
 WORDS_PER_MINUTE = 200
 

@@ -17,40 +17,19 @@ class ArticleSitemap(Sitemap):
         return article.updated_on
 
 
-class ConditionSitemap(Sitemap):
-    changefreq = "monthly"
-    priority = 0.7
-
-    def items(self):
-        return Condition.objects.published().order_by("pk")
-
-    def lastmod(self, condition):
-        return condition.modified_at
-
-
-class PageSitemap(Sitemap):
-    changefreq = "yearly"
-    priority = 0.3
-
-    def items(self):
-        return Page.objects.published().order_by("pk")
-
-    def lastmod(self, page):
-        return page.modified_at
-
-
-class ReferenceSitemap(Sitemap):
-    """Products, side effects and contributors: they have no modification date to report."""
+class ReviewedSitemap(Sitemap):
+    """Published records of one reviewed model, dated by their last published change."""
 
     changefreq = "monthly"
-    priority = 0.5
+
+    def __init__(self, model, priority):
+        self.model, self.priority = model, priority
 
     def items(self):
-        return [
-            *Product.objects.order_by("pk"),
-            *SideEffect.objects.order_by("pk"),
-            *Contributor.objects.order_by("pk"),
-        ]
+        return self.model.objects.published().order_by("pk")
+
+    def lastmod(self, record):
+        return record.updated_on
 
 
 class ListingSitemap(Sitemap):
@@ -73,8 +52,10 @@ class ListingSitemap(Sitemap):
 
 SITEMAPS = {
     "articles": ArticleSitemap,
-    "conditions": ConditionSitemap,
-    "pages": PageSitemap,
-    "reference": ReferenceSitemap,
+    "conditions": ReviewedSitemap(Condition, 0.7),
+    "pages": ReviewedSitemap(Page, 0.3),
+    "products": ReviewedSitemap(Product, 0.5),
+    "side-effects": ReviewedSitemap(SideEffect, 0.5),
+    "contributors": ReviewedSitemap(Contributor, 0.4),
     "listings": ListingSitemap,
 }

@@ -9,6 +9,7 @@ Render the result with the ``json_ld`` template filter.
 
 from django.conf import settings
 
+from references.markers import strip_markers
 from references.models import Source
 
 CONTEXT = "https://schema.org"
@@ -56,8 +57,8 @@ class StructuredData:
                 "datePublished": _date(article.published_at),
                 "dateModified": _date(article.updated_on),
                 "lastReviewed": _date(reviewed_on),
-                "author": self.person(article.author),
-                "reviewedBy": self.person(article.fact_checker) if article.fact_checker else None,
+                "author": self.person(article.author) if article.author.is_live else None,
+                "reviewedBy": self.reviewer(article),
                 "publisher": self.publisher(),
                 "medicalAudience": PATIENTS,
                 "about": [self.condition(condition) for condition in conditions],
@@ -68,13 +69,44 @@ class StructuredData:
         )
 
     def condition_page(self, condition, *, approved_products):
-        return {"@context": CONTEXT, **self.condition(condition, full=True, drugs=approved_products)}
+        """The reviewed page about the condition, and the MedicalCondition itself."""
+        entity = self.condition(condition, full=True, drugs=approved_products)
+        return {"@context": CONTEXT, "@graph": [self.reviewed_page(condition, entity), entity]}
 
     def product_page(self, product, *, side_effects, approvals):
         """The product as a Drug, and the treatment with it as a MedicalTherapy carrying the side effects."""
         drug = self.drug(product, full=True)
         therapy = self.therapy(f"Treatment with {product.brand_name}", side_effects, [product], approvals=approvals)
-        return {"@context": CONTEXT, "@graph": [drug, therapy]}
+        return {"@context": CONTEXT, "@graph": [self.reviewed_page(product, drug), drug, therapy]}
+
+    def side_effect_page(self, effect):
+        entity = {**self.side_effect(effect), "@id": self.url(effect) + "#side-effect"}
+        return {"@context": CONTEXT, "@graph": [self.reviewed_page(effect, entity), entity]}
+
+    def reviewed_page(self, record, about):
+        """The MedicalWebPage that tells who reviewed ``record`` and when, and on which sources."""
+        return _compact(
+            {
+                "@type": "MedicalWebPage",
+                "@id": self.url(record),
+                "url": self.url(record),
+                "name": str(record),
+                "inLanguage": "en",
+                "datePublished": _date(record.published_at),
+                "dateModified": _date(record.updated_on),
+                "lastReviewed": _date(record.last_reviewed_on),
+                "reviewedBy": self.reviewer(record),
+                "publisher": self.publisher(),
+                "medicalAudience": PATIENTS,
+                "about": {"@id": about["@id"]},
+                "citation": [self.citation(citation.source) for citation in record.citations.all()],
+            }
+        )
+
+    def reviewer(self, record):
+        """Who fact-checked ``record``, as readers are told, or None."""
+        checker = record.fact_checker
+        return self.person(checker) if checker is not None and checker.is_live else None
 
     # --- Things ---------------------------------------------------------------------------------------------
 
@@ -123,7 +155,7 @@ class StructuredData:
                 nonProprietaryName=product.nonproprietary_name,
                 manufacturer={"@type": "Organization", "name": product.manufacturer},
                 administrationRoute=product.get_route_display(),
-                description=product.notes,
+                description=strip_markers(product.notes),
             )
         return _compact(data)
 
@@ -153,7 +185,7 @@ class StructuredData:
         return {
             "@type": "MedicalEntity",
             "name": effect.name,
-            "description": effect.description,
+            "description": strip_markers(effect.description),
             "url": self.url(effect),
         }
 

@@ -1,10 +1,12 @@
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 
 from feedback.forms import FeedbackForm
+from references.models import Citation, Source
 
 from .models import Article, Condition, Contributor, Product, ProductSideEffect, SideEffect
 from .rendering import Outline, group_side_effects, reading_minutes
@@ -12,6 +14,11 @@ from .structured_data import StructuredData
 
 RELATED_ARTICLES = 4
 RECENT_ARTICLES = 5
+
+
+def published_citations():
+    """A record's numbered sources as readers see them: published sources only, with their authors."""
+    return Prefetch("citations", queryset=Citation.objects.for_display().filter(source__in=Source.objects.published()))
 
 
 class PreviewMixin:
@@ -23,7 +30,7 @@ class PreviewMixin:
     preview_permission = None
 
     def is_visible_to_readers(self, obj):
-        raise NotImplementedError
+        return obj.is_live
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(preview=not self.is_visible_to_readers(self.object), **kwargs)
@@ -70,9 +77,6 @@ class ArticleListView(ListView):
 
 class ArticleDetailView(PreviewMixin, DetailView):
     preview_permission = "articles.view_article"
-
-    def is_visible_to_readers(self, article):
-        return article.is_live
 
     def get_queryset(self):
         return Article.objects.visible_to(self.request.user).for_detail()
@@ -140,16 +144,21 @@ class ConditionListView(ListView):
 class ConditionDetailView(PreviewMixin, DetailView):
     preview_permission = "articles.view_condition"
 
-    def is_visible_to_readers(self, condition):
-        return condition.is_live
-
     def get_queryset(self):
-        return Condition.objects.visible_to(self.request.user)
+        return (
+            Condition.objects.visible_to(self.request.user)
+            .select_related("fact_checker")
+            .prefetch_related(published_citations())
+        )
 
     def get_context_data(self, **kwargs):
         condition = self.object
-        articles = Article.objects.visible_to(self.request.user).filter(conditions=condition).for_listing()
-        approvals = list(condition.approvals.select_related("product").order_by("product__brand_name", "region"))
+        articles = Article.objects.published().filter(conditions=condition).for_listing()
+        approvals = list(
+            condition.approvals.filter(product__in=Product.objects.published())
+            .select_related("product")
+            .order_by("product__brand_name", "region")
+        )
         products = list({approval.product.pk: approval.product for approval in approvals}.values())
         return super().get_context_data(
             articles_by_kind=group_by_kind(articles),
@@ -162,12 +171,19 @@ class ConditionDetailView(PreviewMixin, DetailView):
 
 class ProductListView(ListView):
     def get_queryset(self):
-        return Product.objects.for_listing()
+        return Product.objects.published().for_listing()
 
 
-class ProductDetailView(DetailView):
+class ProductDetailView(PreviewMixin, DetailView):
+    preview_permission = "articles.view_product"
+
     def get_queryset(self):
-        return Product.objects.for_detail()
+        return (
+            Product.objects.visible_to(self.request.user)
+            .for_detail()
+            .select_related("fact_checker")
+            .prefetch_related(published_citations())
+        )
 
     def get_context_data(self, **kwargs):
         product = self.object
@@ -185,7 +201,8 @@ class ProductDetailView(DetailView):
 
 
 class SideEffectListView(ListView):
-    model = SideEffect
+    def get_queryset(self):
+        return SideEffect.objects.published()
 
     def get_context_data(self, **kwargs):
         groups = {seriousness: [] for seriousness in SideEffect.Seriousness}
@@ -194,20 +211,33 @@ class SideEffectListView(ListView):
         return super().get_context_data(groups=[(key.label, items) for key, items in groups.items() if items], **kwargs)
 
 
-class SideEffectDetailView(DetailView):
-    model = SideEffect
+class SideEffectDetailView(PreviewMixin, DetailView):
+    preview_permission = "articles.view_sideeffect"
+
+    def get_queryset(self):
+        return (
+            SideEffect.objects.visible_to(self.request.user)
+            .select_related("fact_checker")
+            .prefetch_related(published_citations())
+        )
 
     def get_context_data(self, **kwargs):
         effect = self.object
         return super().get_context_data(
-            product_links=ProductSideEffect.objects.filter(side_effect=effect).select_related("product"),
+            product_links=ProductSideEffect.objects.filter(
+                side_effect=effect, product__in=Product.objects.published()
+            ).select_related("product"),
+            structured_data=StructuredData(self.request).side_effect_page(effect),
             articles=Article.objects.published().filter(side_effects=effect).for_listing(),
             **kwargs,
         )
 
 
-class ContributorDetailView(DetailView):
-    model = Contributor
+class ContributorDetailView(PreviewMixin, DetailView):
+    preview_permission = "articles.view_contributor"
+
+    def get_queryset(self):
+        return Contributor.objects.visible_to(self.request.user)
 
     def get_context_data(self, **kwargs):
         published = Article.objects.published().for_listing()
@@ -222,4 +252,4 @@ class ExpertBoardView(ListView):
     template_name = "articles/expert_board.html"
 
     def get_queryset(self):
-        return Contributor.objects.filter(on_expert_board=True)
+        return Contributor.objects.published().filter(on_expert_board=True)

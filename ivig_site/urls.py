@@ -9,8 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.generic import TemplateView
 
-from richtext.fields import upload_image
 from articles.sitemaps import SITEMAPS
+from richtext.fields import upload_image
 
 admin.site.site_header = f"{settings.SITE_NAME} — editors"
 admin.site.site_title = settings.SITE_NAME

@@ -2,12 +2,12 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
-from django.db.models import Count
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -88,17 +88,21 @@ class SourceAdmin(ReviewedAdmin):
 
     def get_fieldsets(self, request, obj=None):
         retraction_classes = [] if obj is not None and obj.is_retracted else ["collapse"]
-        return [
-            (None, {"fields": ["kind", "title", "has_more_authors"]}),
-            (_("Where it was published"), {"fields": ["publication", "publisher", "year", "published_on"]}),
-            (_("Volume, issue and pages"), {"fields": ["volume", "issue", "pages"]}),
-            (_("Identifiers and links"), {"fields": ["doi", "pmid", "url", "accessed_on"]}),
-            (
-                _("Citing it"),
-                {"fields": ["citation_key", "how_to_cite", "as_readers_see_it", "citing_records"]},
-            ),
-            (_("Retraction"), {"fields": ["retracted_on", "retraction_notice_url"], "classes": retraction_classes}),
-        ]
+        return self.with_review_fieldsets(
+            request,
+            obj,
+            [
+                (None, {"fields": ["kind", "title", "has_more_authors"]}),
+                (_("Where it was published"), {"fields": ["publication", "publisher", "year", "published_on"]}),
+                (_("Volume, issue and pages"), {"fields": ["volume", "issue", "pages"]}),
+                (_("Identifiers and links"), {"fields": ["doi", "pmid", "url", "accessed_on"]}),
+                (
+                    _("Citing it"),
+                    {"fields": ["citation_key", "how_to_cite", "as_readers_see_it", "citing_records"]},
+                ),
+                (_("Retraction"), {"fields": ["retracted_on", "retraction_notice_url"], "classes": retraction_classes}),
+            ],
+        )
 
     def get_queryset(self, request):
         return (
@@ -203,7 +207,12 @@ class SourceAdmin(ReviewedAdmin):
         """Paste or upload an export, preview each record, import the chosen ones in one go."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = ImportForm(request.POST or None, request.FILES or None, initial={"cite_in": request.GET.get("cite_in")})
+        form = ImportForm(
+            request.POST or None,
+            request.FILES or None,
+            initial={"cite_in": request.GET.get("cite_in")},
+            user=request.user,
+        )
         preview, errors, chosen, article = None, [], None, None
         if request.method == "POST" and form.is_valid():
             article = form.cleaned_data["cite_in"]
@@ -375,6 +384,17 @@ class CitationFormSet(BaseGenericInlineFormSet):
 
     def clean(self):
         super().clean()
+        listed = [
+            form.cleaned_data["source"]
+            for form in self.forms
+            if form.cleaned_data.get("source") and not form.cleaned_data.get("DELETE")
+        ]
+        twice = sorted({str(source.title) for source in listed if listed.count(source) > 1})
+        if twice:
+            raise ValidationError(
+                _("Each source is listed once; remove the second entry of %(sources)s.")
+                % {"sources": get_text_list([f"“{title}”" for title in twice], _("and"))}
+            )
         body = "\n".join(sanitize_html(getattr(self.instance, name, "") or "") for name in cited_fields(self.instance))
         problems = []
         broken = broken_markers(body)

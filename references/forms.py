@@ -1,8 +1,7 @@
 from django import forms
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-
-from django.contrib.contenttypes.models import ContentType
 
 from review.models import EDITABLE_STATUSES
 
@@ -20,13 +19,16 @@ def record_key(record):
 class CitingRecordField(forms.ChoiceField):
     """An article, condition, product or side-effect page that an editor may change, to cite sources in."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, user=None, **kwargs):
+        self.user = user
         super().__init__(choices=self.editable_records, **kwargs)
 
-    @staticmethod
-    def editable_records():
+    def editable_records(self):
         choices = [("", "---------")]
         for model in Citation.citing_models():
+            opts = model._meta
+            if self.user is not None and not self.user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+                continue
             records = model.objects.filter(status__in=EDITABLE_STATUSES).order_by("pk")
             group = []
             for record in records:
@@ -41,8 +43,7 @@ class CitingRecordField(forms.ChoiceField):
         if not value:
             return None
         type_id, _sep, pk = value.partition("-")
-        content_type = ContentType.objects.get_for_id(int(type_id))
-        return content_type.get_object_for_this_type(pk=int(pk))
+        return ContentType.objects.get_for_id(int(type_id)).get_object_for_this_type(pk=int(pk))
 
 
 class ImportForm(forms.Form):
@@ -78,6 +79,10 @@ class ImportForm(forms.Form):
     )
 
     records = None
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cite_in"].user = user
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

@@ -187,9 +187,28 @@ def cited_fields(record):
     The names of ``record``'s fields that may carry markers, in reading order: its rich text (an article's
     body, a condition's overview and treatment), or its plain text fields when it has no rich text.
     """
-    text = [part for part in parts(type(record)) if part.kind == FIELD and part.field.get_internal_type() == "TextField"]
+    text = [
+        part for part in parts(type(record)) if part.kind == FIELD and part.field.get_internal_type() == "TextField"
+    ]
     rich = [part.name for part in text if part.is_rich_text]
     return rich or [part.name for part in text]
+
+
+_FIELD_BREAK = "\x00"  # never stored (the database refuses NUL), so it cannot clash with the text
+
+
+def render_record_text(record, citations):
+    """
+    Every text field of ``record`` that may cite, as ``{name: safe HTML}`` with superscript citations, rendered
+    in one pass so that back-link ids stay unique across the page. Plain text fields are escaped first.
+    """
+    from django.utils.html import escape
+
+    rich = {part.name for part in parts(type(record)) if part.is_rich_text}
+    names = cited_fields(record)
+    texts = [(getattr(record, name) or "") if name in rich else escape(getattr(record, name) or "") for name in names]
+    rendered = render_citations(_FIELD_BREAK.join(texts), citations).html
+    return {name: mark_safe(text) for name, text in zip(names, rendered.split(_FIELD_BREAK), strict=True)}
 
 
 def cited_text(record):

@@ -217,11 +217,6 @@ class Source(Reviewed):
     def get_absolute_url(self):
         return reverse("references:source_detail", kwargs={"pk": self.pk})
 
-    def clean(self):
-        errors = {**self.duplicate_errors(), **self.content_errors()}
-        if errors:
-            raise ValidationError(errors)
-
     def duplicate_errors(self):
         """Messages for identifiers another source in the library already has, by field."""
         errors = {}
@@ -234,6 +229,15 @@ class Source(Reviewed):
         if self.citation_key and duplicates.filter(citation_key__iexact=self.citation_key).exists():
             errors["citation_key"] = _("Another source already has this citation key. Choose another one.")
         return errors
+
+    def clean(self):
+        errors = self.duplicate_errors()
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def content_errors(self):
         """Messages for what a complete, findable reference needs, by field."""
@@ -339,6 +343,9 @@ class Citation(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"[{self.position}] {self.source}"
+
     @staticmethod
     def citing_models():
         """The models that cite sources, through a generic relation named ``citations``."""
@@ -350,6 +357,3 @@ class Citation(models.Model):
             for field in model._meta.private_fields
             if isinstance(field, GenericRelation) and field.related_model is Citation
         ]
-
-    def __str__(self):
-        return f"[{self.position}] {self.source}"

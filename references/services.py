@@ -166,9 +166,8 @@ def citing_records(source):
 @transaction.atomic
 def flag_citing_articles(source, by=None):
     """Send every record citing the (retracted) ``source`` back to the review queue; returns them."""
-    source = source.draft_of or source  # a retraction entered in a new version concerns the library's source
     reason = retraction_reason(source)
-    records = citing_records(source)
+    records = citing_records(source.draft_of or source)  # a retraction entered in a new version: the library's
     for record in records:
         flag_for_review(record, reason, by=by)
     return records

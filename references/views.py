@@ -3,8 +3,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, View
 
-from django.contrib.contenttypes.models import ContentType
-
 from .exporters import BIBTEX_CONTENT_TYPE, RIS_CONTENT_TYPE, to_bibtex, to_ris
 from .formatting import format_source
 from .models import Citation, Source

@@ -57,11 +57,15 @@ class ReviewedAdminForm(forms.ModelForm):
             self.data[self.add_prefix("edit_version")] = str(current.lock_version)
             raise forms.ValidationError(
                 _(
-                    "%(who)s saved this at %(when)s, after you opened it. Your changes have NOT been saved and are "
-                    "still in the form below. Compare them with the saved version (under “Saved version vs. your "
-                    "form”), keep anything of theirs you want, and save again."
+                    "%(who)s saved this %(thing)s at %(when)s, after you opened it. Your changes have NOT been saved "
+                    "and are still in the form below. Compare them with the saved version (under “Saved version vs. "
+                    "your form”), keep anything of theirs you want, and save again."
                 )
-                % {"who": who, "when": timezone.localtime(current.modified_at).strftime("%H:%M on %B %d")},
+                % {
+                    "who": who,
+                    "thing": model._meta.verbose_name,
+                    "when": timezone.localtime(current.modified_at).strftime("%H:%M on %B %d"),
+                },
                 code="stale",
             )
         return cleaned
@@ -143,18 +147,25 @@ class ReviewedAdmin(VersionAdmin):
         return {} if self.slug_is_fixed(obj) else super().get_prepopulated_fields(request, obj)
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = [(name, {**options}) for name, options in super().get_fieldsets(request, obj)]
+        return self.with_review_fieldsets(request, obj, super().get_fieldsets(request, obj))
+
+    def with_review_fieldsets(self, request, obj, fieldsets):
+        """
+        ``fieldsets`` with the hidden lock field in the first group (on an editable form) and a collapsed
+        group for the workflow fields they do not show already.
+        """
+        fieldsets = [(name, {**options, "fields": list(options["fields"])}) for name, options in fieldsets]
         if obj is None or self.has_change_permission(request, obj):
-            first_name, first = fieldsets[0]
-            fieldsets[0] = (first_name, {**first, "fields": [*first["fields"], "edit_version"]})
+            fieldsets[0][1]["fields"].append("edit_version")
         shown = {field for _, options in fieldsets for field in options["fields"]}
-        extra = [field for field in self.workflow_fields if field not in shown]
-        review = ["next_review_due"] if "next_review_due" not in shown else []
-        return [*fieldsets, (_("Publication and review"), {"fields": [*extra, *review], "classes": ["collapse"]})]
+        extra = [field for field in [*self.workflow_fields, "next_review_due"] if field not in shown]
+        if extra:
+            fieldsets.append((_("Publication and review"), {"fields": extra, "classes": ["collapse"]}))
+        return fieldsets
 
     def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
-        return [field for field in fields if field != "edit_version"]
+        # The lock field is rendered by the template, always, whatever the fieldsets say.
+        return [field for field in super().get_fields(request, obj) if field != "edit_version"]
 
     @admin.display(description=_("visible to readers"), ordering="published_at")
     def visibility(self, obj):

@@ -86,7 +86,9 @@ def labels(model):
 
 def _child_values(child, part):
     skip = part.parent_links | {child._meta.pk.name}
-    return {field.attname: getattr(child, field.attname) for field in child._meta.concrete_fields if field.name not in skip}
+    return {
+        field.attname: getattr(child, field.attname) for field in child._meta.concrete_fields if field.name not in skip
+    }
 
 
 def copy_content(source, target):
@@ -100,9 +102,7 @@ def copy_content(source, target):
             getattr(target, part.name).set(getattr(source, part.name).all())
         elif part.kind == CHILDREN:
             getattr(target, part.name).all().delete()
-            children = [
-                part.child_model(**_child_values(child, part)) for child in getattr(source, part.name).all()
-            ]
+            children = [part.child_model(**_child_values(child, part)) for child in getattr(source, part.name).all()]
             for child in children:
                 _link_child(child, part, target)
             part.child_model.objects.bulk_create(children)
@@ -164,8 +164,11 @@ def snapshot(obj, values=None):
 
 
 def version_options(model):
-    """``(fields, follow)`` for django-reversion: the declared content, so restoring brings back only that."""
-    fields = [part.name for part in parts(model) if part.kind != CHILDREN]
+    """
+    ``(fields, follow)`` for django-reversion: the declared content, so restoring brings back only that, plus
+    the timestamps a recovered row needs (workflow state is left out: restoring never publishes anything).
+    """
+    fields = [part.name for part in parts(model) if part.kind != CHILDREN] + ["created_at", "modified_at"]
     follow = [part.name for part in parts(model) if part.kind == CHILDREN]
     return fields, follow
 

@@ -17,6 +17,7 @@ version history (see :mod:`review.content`). The workflow itself is :mod:`review
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -257,6 +258,28 @@ class Reviewed(models.Model):
                 violation_error_message=_("Only a new version of a published record waits in “Scheduled”."),
             ),
         ]
+
+    def clean(self):
+        """Editors hear about a taken name or address next to the field, and about dates that contradict."""
+        errors = {}
+        originals = (
+            type(self)._default_manager.filter(draft_of__isnull=True).exclude(pk__in=[self.pk, self.draft_of_id])
+        )
+        for constraint in self._meta.constraints:
+            fields = getattr(constraint, "fields", ())
+            if len(fields) == 1 and constraint.condition == Q(draft_of__isnull=True):
+                value = getattr(self, fields[0])
+                if value and originals.filter(**{fields[0]: value}).exists():
+                    errors[fields[0]] = constraint.violation_error_message + " " + _("Choose another one.")
+        if self.published_at and self.last_updated and self.last_updated < timezone.localdate(self.published_at):
+            errors["last_updated"] = _("The last update cannot be before the first publication.")
+        errors.update(self.content_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def content_errors(self):
+        """The model's own rules for its content, as ``{field: message}``."""
+        return {}
 
     @property
     def is_editable(self):

@@ -196,9 +196,9 @@ def _move(obj, transition, by, comment="", **changes):
 def separation_of_duties_problem(obj, user):
     """Why ``user`` may not fact-check ``obj``, or None."""
     if user.pk in obj.review_conflicts():
-        return _(
-            "You wrote or edited this version of %(record)s, so someone else has to fact-check it."
-        ) % {"record": _describe(obj)}
+        return _("You wrote or edited this version of %(record)s, so someone else has to fact-check it.") % {
+            "record": _describe(obj)
+        }
     return None
 
 
@@ -232,7 +232,9 @@ def unpublished_dependencies(obj):
 def _publish(obj, transition, by, comment, at, substantive):
     now = timezone.now()
     if at is not None and at < now - PAST_TOLERANCE:
-        raise WorkflowError(_("The publication time is in the past. Leave it empty to publish now, or pick a later time."))
+        raise WorkflowError(
+            _("The publication time is in the past. Leave it empty to publish now, or pick a later time.")
+        )
     waiting = unpublished_dependencies(obj)
     if waiting:
         names = "; ".join(f"{_describe(record)} ({record.get_status_display().lower()})" for record in waiting)
@@ -241,7 +243,11 @@ def _publish(obj, transition, by, comment, at, substantive):
             % {"names": names}
         )
     reviewed_on = obj.last_reviewed_on or timezone.localdate()
-    review = {"next_review_due": _next_review_due(obj, reviewed_on), "review_reason": ""}
+    review = {
+        "last_reviewed_on": reviewed_on,
+        "next_review_due": _next_review_due(obj, reviewed_on),
+        "review_reason": "",
+    }
     if not obj.is_working_copy:
         changes = {"published_at": at or obj.published_at or now, **review}
         if at or not obj.published_at or not obj.last_updated:
@@ -347,7 +353,9 @@ def start_new_version(obj, by):
     """The working copy in which ``obj`` (published) is edited; created on first use."""
     opts = obj._meta
     if not by.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
-        raise PermissionDenied(_("You do not have permission to edit %(things)s.") % {"things": opts.verbose_name_plural})
+        raise PermissionDenied(
+            _("You do not have permission to edit %(things)s.") % {"things": opts.verbose_name_plural}
+        )
     obj = _locked(obj)
     if obj.is_working_copy or obj.status != Status.PUBLISHED:
         raise WorkflowError(_("Only a published record gets a new version; edit this one directly."))
@@ -375,7 +383,9 @@ def start_new_version(obj, by):
 def discard_new_version(copy, by):
     opts = copy._meta
     if not by.has_perm(f"{opts.app_label}.delete_{opts.model_name}"):
-        raise PermissionDenied(_("You do not have permission to discard %(things)s.") % {"things": opts.verbose_name_plural})
+        raise PermissionDenied(
+            _("You do not have permission to discard %(things)s.") % {"things": opts.verbose_name_plural}
+        )
     if not copy.is_working_copy:
         raise WorkflowError(_("This is not a new version of a published record."))
     if copy.status == Status.SCHEDULED:

@@ -19,8 +19,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from articles.models import Article, Condition, Product, SideEffect
-from richtext.fields import plain_text
 from references.markers import MARKER
+from richtext.fields import plain_text
 
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 30
@@ -70,13 +70,13 @@ SOURCES = [
     ),
     _Source(
         kind="Product",
-        queryset=lambda: Product.objects.all(),
+        queryset=lambda: Product.objects.published(),
         weighted_fields={"brand_name": "A", "nonproprietary_name": "B", "manufacturer": "B", "notes": "C"},
         snippet_fields=("nonproprietary_name", "manufacturer", "notes"),
     ),
     _Source(
         kind="Side effect",
-        queryset=lambda: SideEffect.objects.all(),
+        queryset=lambda: SideEffect.objects.published(),
         weighted_fields={"name": "A", "description": "B", "what_helps": "C", "when_to_seek_help": "C"},
         snippet_fields=("description", "when_to_seek_help"),
     ),

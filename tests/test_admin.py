@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, Condition, Contributor, Product, SideEffect
-from references.models import Citation, Source
+from references.models import Source
 from tests.factories import (
     ArticleSideEffectFactory,
     CitationFactory,
@@ -108,7 +108,7 @@ def test_editor_creates_condition(client, editor):
             "summary": "Inflammation of blood vessels in young children.",
             "overview": "<p>It mostly affects children under five.</p><script>alert(1)</script>",
             "treatment": "<p>IVIG with aspirin.</p>",
-            "is_published": "on",
+            **management_form("references-citation-content_type-object_id"),
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -120,7 +120,13 @@ def test_bad_icd10_code_is_shown_next_to_the_field(client, editor):
     client.force_login(editor)
     response = client.post(
         admin_url(Condition, "add"),
-        {"name": "Kawasaki disease", "slug": "kawasaki-disease", "icd10_code": "kawasaki", "summary": "x"},
+        {
+            "name": "Kawasaki disease",
+            "slug": "kawasaki-disease",
+            "icd10_code": "kawasaki",
+            "summary": "x",
+            **management_form("references-citation-content_type-object_id"),
+        },
     )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
@@ -147,6 +153,7 @@ def test_editor_creates_product_with_approval_and_side_effect(client, editor):
         **management_form("product_side_effects", total=1),
         "product_side_effects-0-side_effect": side_effect.pk,
         "product_side_effects-0-frequency": "common",
+        **management_form("references-citation-content_type-object_id"),
     }
     response = client.post(admin_url(Product, "add"), data)
     assert response.status_code == 302
@@ -169,6 +176,7 @@ def test_approval_year_out_of_range_is_refused_in_words(client, editor):
         "approvals-0-region": "US",
         "approvals-0-year": "208",
         **management_form("product_side_effects"),
+        **management_form("references-citation-content_type-object_id"),
     }
     response = client.post(admin_url(Product, "add"), data)
     assert response.status_code == 200
@@ -228,7 +236,7 @@ def article_form_data(author, **overrides):
         "funding_disclosure": "None.",
         "conflict_of_interest": "None.",
         **management_form("article_side_effects"),
-        **management_form("citations"),
+        **management_form("references-citation-content_type-object_id"),
     }
     data.update(overrides)
     return data
@@ -240,9 +248,15 @@ def test_editor_creates_article_with_citations_in_order(client, editor):
     client.force_login(editor)
     data = article_form_data(
         author,
-        **management_form("citations", total=2),
-        **{"citations-0-position": "2", "citations-0-source": first.pk},
-        **{"citations-1-position": "1", "citations-1-source": second.pk},
+        **management_form("references-citation-content_type-object_id", total=2),
+        **{
+            "references-citation-content_type-object_id-0-position": "2",
+            "references-citation-content_type-object_id-0-source": first.pk,
+        },
+        **{
+            "references-citation-content_type-object_id-1-position": "1",
+            "references-citation-content_type-object_id-1-source": second.pk,
+        },
     )
     response = client.post(admin_url(Article, "add"), data)
     assert response.status_code == 302
@@ -256,14 +270,20 @@ def test_citing_the_same_source_twice_is_refused(client, editor):
     client.force_login(editor)
     data = article_form_data(
         author,
-        **management_form("citations", total=2),
-        **{"citations-0-position": "1", "citations-0-source": source.pk},
-        **{"citations-1-position": "2", "citations-1-source": source.pk},
+        **management_form("references-citation-content_type-object_id", total=2),
+        **{
+            "references-citation-content_type-object_id-0-position": "1",
+            "references-citation-content_type-object_id-0-source": source.pk,
+        },
+        **{
+            "references-citation-content_type-object_id-1-position": "2",
+            "references-citation-content_type-object_id-1-source": source.pk,
+        },
     )
     response = client.post(admin_url(Article, "add"), data)
     assert response.status_code == 200
-    assert "Please correct the duplicate data for source" in response.content.decode()
-    assert not Citation.objects.filter(article__slug="ivig-at-home").exists()
+    assert f"Each source is listed once; remove the second entry of “{source.title}”." in response.content.decode()
+    assert not Article.objects.filter(slug="ivig-at-home").exists()
 
 
 def test_editor_cannot_publish_through_the_article_form(client, editor):

@@ -6,8 +6,8 @@ from django.core.management import call_command
 
 from articles import demo_content
 from articles.models import Article, Condition, Contributor, Product, SideEffect
-from richtext.fields import sanitize_html
 from references.models import Source
+from richtext.fields import sanitize_html
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_loading_twice_leaves_every_row_unchanged():
 
 
 def test_second_run_reports_that_nothing_was_created():
-    assert "Demo content loaded: created 8 conditions" in load()
+    assert "Demo content loaded: created 5 contributors, 8 conditions" in load()
 
     assert load().strip() == "Demo content is already loaded; nothing created."
 

@@ -76,7 +76,7 @@ def test_sitemap_lists_pages_with_their_last_modified_dates(client):
     }
 
     assert urls[f"http://testserver{article.get_absolute_url()}"] == "2025-07-21"
-    assert urls["http://testserver/conditions/itp/"] == condition.modified_at.date().isoformat()
+    assert urls["http://testserver/conditions/itp/"] == condition.updated_on.isoformat()
     assert urls["http://testserver/about/editorial-policy/"]
     assert "http://testserver/contributors/maren-holt/" in urls
     assert "http://testserver/" in urls

@@ -62,7 +62,7 @@ def test_a_pasted_doi_passes_validation_and_is_kept_bare(pasted, bare):
 
 @pytest.mark.parametrize(("pasted", "bare"), DOI_SPELLINGS[:3])
 def test_a_doi_link_pasted_in_the_admin_is_saved_bare(admin_client, pasted, bare):
-    source = SourceFactory(doi="")
+    source = SourceFactory(doi="", draft=True)
 
     response = change_through_admin(admin_client, source, doi=pasted)
 
@@ -79,7 +79,7 @@ def test_something_that_is_not_a_doi_is_refused_in_plain_words(value):
 
 
 def test_the_admin_refuses_something_that_is_not_a_doi(admin_client):
-    source = SourceFactory(doi="10.3389/fimmu.2018.01299")
+    source = SourceFactory(doi="10.3389/fimmu.2018.01299", draft=True)
 
     response = change_through_admin(admin_client, source, doi="10.12/x")
 
@@ -114,7 +114,7 @@ def test_a_pasted_pmid_passes_validation_and_is_kept_as_its_digits(pasted, bare)
 
 
 def test_a_pmid_with_its_label_pasted_in_the_admin_is_saved_as_its_digits(admin_client):
-    source = SourceFactory(pmid="")
+    source = SourceFactory(pmid="", draft=True)
 
     response = change_through_admin(admin_client, source, pmid="PMID: 28041678")
 

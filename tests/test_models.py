@@ -132,7 +132,7 @@ def test_a_published_article_without_a_publication_time_is_explained():
     article = ArticleFactory(status=Article.Status.PUBLISHED)
     article.published_at = None
 
-    assert validation_errors(article) == {"published_at": ["Give a publication time, or leave the article as a draft."]}
+    assert validation_errors(article) == {"__all__": ["A published record needs a publication time."]}
 
 
 def test_the_database_refuses_a_published_article_without_a_publication_time():
@@ -173,9 +173,7 @@ def test_a_last_update_before_publication_is_explained():
         published_at=published_at, last_updated=timezone.localdate(published_at) - datetime.timedelta(days=1)
     )
 
-    assert validation_errors(article) == {
-        "last_updated": ["The last update cannot be before the article was published."]
-    }
+    assert validation_errors(article) == {"last_updated": ["The last update cannot be before the first publication."]}
 
 
 def test_a_last_update_on_the_day_of_publication_is_accepted():
@@ -213,7 +211,7 @@ def test_the_same_product_may_be_approved_for_a_condition_in_another_region():
         pytest.param(
             ArticleSideEffectFactory, "This side effect is already listed in the article.", id="article-side-effect"
         ),
-        pytest.param(CitationFactory, "This source is already cited in the article.", id="citation"),
+        pytest.param(CitationFactory, "This source is already cited here.", id="citation"),
     ],
 )
 def test_listing_the_same_item_twice_in_an_article_is_explained(factory, message):
@@ -243,7 +241,7 @@ def test_a_negative_position_is_explained(factory):
         pytest.param(
             lambda: ArticleSideEffect(article=ArticleFactory(), side_effect=SideEffectFactory()), id="side-effect"
         ),
-        pytest.param(lambda: Citation(article=ArticleFactory(), source=SourceFactory()), id="citation"),
+        pytest.param(lambda: Citation(record=ArticleFactory(), source=SourceFactory()), id="citation"),
         pytest.param(lambda: SourceAuthor(source=SourceFactory(), family_name="Perez"), id="source-author"),
     ],
 )

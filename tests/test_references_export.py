@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
@@ -202,12 +203,16 @@ def test_the_sources_section_offers_the_downloads(client, article):
     assert f'href="{export_url(article, "bib")}"' in page
 
 
+def content_type_id(record):
+    return ContentType.objects.get_for_model(record).pk
+
+
 def test_editors_download_a_drafts_sources_in_the_admin(client, editor):
     draft = ArticleFactory(draft=True)
     CitationFactory(article=draft, source=SourceFactory(title="Adverse effects"))
     client.force_login(editor)
 
-    response = client.get(reverse("admin:references_source_export", args=[draft.pk, "ris"]))
+    response = client.get(reverse("admin:references_source_export", args=[content_type_id(draft), draft.pk, "ris"]))
 
     assert response.status_code == 200
     assert "TI  - Adverse effects" in response.content.decode()
@@ -219,4 +224,9 @@ def test_staff_who_may_not_view_articles_cannot_download_in_the_admin(client, dj
     draft = ArticleFactory(draft=True)
     client.force_login(user)
 
-    assert client.get(reverse("admin:references_source_export", args=[draft.pk, "bib"])).status_code == 403
+    assert (
+        client.get(
+            reverse("admin:references_source_export", args=[content_type_id(draft), draft.pk, "bib"])
+        ).status_code
+        == 403
+    )

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from references import services
+from references.forms import record_key
 from references.importers import detect_format, read_references
 from references.models import Citation, Source
 from tests.factories import ArticleFactory, CitationFactory, SourceFactory
@@ -272,9 +273,12 @@ def test_staff_who_may_not_change_articles_cannot_import_into_one(client, django
     client.force_login(user)
     article = ArticleFactory(draft=True)
 
-    response = client.post(IMPORT_URL, {"text": sample("pubmed-ivig.nbib"), "article": article.pk})
+    response = client.post(
+        IMPORT_URL,
+        {"text": sample("pubmed-ivig.nbib"), "cite_in": record_key(article), "selected": ["1"], "import": "1"},
+    )
 
-    assert response.status_code == 403
+    assert "Select a valid choice" in response.content.decode()
     assert Source.objects.count() == 0
 
 
@@ -315,7 +319,8 @@ def test_a_pasted_zotero_export_is_imported_and_cited_in_one_step(editor_client)
     text = sample("zotero-ivig-therapy.ris")
 
     response = editor_client.post(
-        IMPORT_URL, {"text": text, "article": article.pk, "selected": [str(n) for n in range(1, 15)], "import": "1"}
+        IMPORT_URL,
+        {"text": text, "cite_in": record_key(article), "selected": [str(n) for n in range(1, 15)], "import": "1"},
     )
 
     assert response.status_code == 302
@@ -337,7 +342,7 @@ def test_a_zotero_export_cites_the_librarys_copies_in_a_new_article_in_one_step(
         IMPORT_URL,
         {
             "text": sample("zotero-ivig-therapy.ris"),
-            "article": article.pk,
+            "cite_in": record_key(article),
             "selected": [str(n) for n in range(1, 15)],
             "import": "1",
         },
@@ -376,7 +381,7 @@ def test_sources_in_the_library_are_reused_and_ones_already_cited_are_skipped(ed
 
     editor_client.post(
         IMPORT_URL,
-        {"text": sample("pubmed-ivig.nbib"), "article": article.pk, "selected": ["1", "2"], "import": "1"},
+        {"text": sample("pubmed-ivig.nbib"), "cite_in": record_key(article), "selected": ["1", "2"], "import": "1"},
     )
 
     assert Source.objects.filter(doi__iexact="10.1016/j.jaci.2016.09.023").count() == 1
@@ -399,7 +404,7 @@ def test_choosing_a_record_with_problems_imports_nothing(editor_client):
 def test_a_published_article_cannot_receive_imported_sources(editor_client):
     article = ArticleFactory(status=Article.Status.PUBLISHED)
 
-    response = editor_client.post(IMPORT_URL, {"text": sample("pubmed-ivig.nbib"), "article": article.pk})
+    response = editor_client.post(IMPORT_URL, {"text": sample("pubmed-ivig.nbib"), "cite_in": record_key(article)})
 
     assert "Select a valid choice" in response.content.decode()
 

@@ -14,9 +14,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from articles.models import Article
-from review.models import ReviewEvent
 from references import services
 from references.models import Citation, Source
+from review.models import ReviewEvent
 from tests.admin_forms import admin_change_url, change_through_admin
 from tests.factories import ArticleFactory, CitationFactory, SourceFactory, source_with_authors
 from tests.html import main_content
@@ -153,8 +153,11 @@ def retracted_setup(client, editor):
 
 
 def retract_in_admin(client, source):
+    """Enter the retraction as an editor does: in a new version of the published source."""
+    client.post(reverse("admin:references_source_new_version", args=[source.pk]))
+    copy = Source.objects.get(draft_of=source)
     return change_through_admin(
-        client, source, retracted_on="2010-02-02", retraction_notice_url="https://doi.org/10.1016/notice"
+        client, copy, retracted_on="2010-02-02", retraction_notice_url="https://doi.org/10.1016/notice"
     )
 
 
@@ -187,7 +190,7 @@ def test_the_editor_is_told_which_articles_were_sent_for_review(client, retracte
     response = retract_in_admin(client, source)
 
     assert messages_of(response)[0] == (
-        "The 2 articles citing it were sent back to the review queue: “IVIG therapy” and “SCIG at home”."
+        "The 2 pages citing it were sent back to the review queue: “IVIG therapy” and “SCIG at home”."
     )
 
 
@@ -195,7 +198,7 @@ def test_saving_a_retracted_source_again_does_not_flag_again(client, retracted_s
     source, *_ = retracted_setup
     retract_in_admin(client, source)
 
-    change_through_admin(client, source, title="Ileal-lymphoid-nodular hyperplasia (retracted)")
+    change_through_admin(client, Source.objects.get(draft_of=source), title="Ileal-lymphoid-nodular hyperplasia (x)")
 
     assert ReviewEvent.objects.filter(action="flag_for_review").count() == 2
 
@@ -210,10 +213,13 @@ def test_the_source_page_in_the_admin_lists_the_articles_citing_it(client, retra
     assert f"<a href='{admin_change_url(draft)}'>SCIG at home</a> (draft, flagged for a fresh review)" in page
 
 
-def test_readers_see_retracted_next_to_the_source(client, retracted_setup):
+def test_readers_see_retracted_once_a_reviewer_publishes_it(client, retracted_setup, publish_through_review):
     source, published, _ = retracted_setup
     retract_in_admin(client, source)
     client.logout()
+    assert "Retracted" not in main_content(client.get(published.get_absolute_url()))
+
+    publish_through_review(Source.objects.get(draft_of=source))
 
     page = main_content(client.get(published.get_absolute_url()))
 
@@ -247,7 +253,7 @@ def test_retract_flags_the_citing_articles_once(editor, retracted_setup):
 
 def test_a_source_saved_in_the_admin_gets_a_citation_key_from_its_first_author_and_year(client, editor):
     source_with_authors("Guo Y", year=2018, citation_key="guo-2018")
-    source = source_with_authors("Guo Y", year=2018, citation_key="")
+    source = source_with_authors("Guo Y", year=2018, citation_key="", draft=True)
     client.force_login(editor)
 
     change_through_admin(client, source, title="Adverse effects of immunoglobulin therapy")
@@ -385,7 +391,7 @@ def test_fill_from_doi_fills_only_the_empty_fields(client, editor, crossref):
 
 
 def test_fill_from_doi_explains_an_unknown_doi(client, editor, crossref):
-    source = SourceFactory(doi="10.9999/unknown", publication="")
+    source = SourceFactory(doi="10.9999/unknown", publication="", draft=True)
     client.force_login(editor)
 
     response = fill(client, source)
@@ -396,7 +402,7 @@ def test_fill_from_doi_explains_an_unknown_doi(client, editor, crossref):
 
 
 def test_fill_from_doi_explains_an_answer_it_cannot_read(client, editor, crossref):
-    source = SourceFactory(doi="10.9999/garbled")
+    source = SourceFactory(doi="10.9999/garbled", draft=True)
     client.force_login(editor)
 
     response = fill(client, source)

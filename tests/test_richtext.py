@@ -140,7 +140,7 @@ def test_a_script_posted_in_the_admin_article_form_is_not_stored(admin_client):
 
 @pytest.mark.django_db
 def test_a_script_posted_in_the_admin_condition_form_is_not_stored(admin_client):
-    condition = ConditionFactory()
+    condition = ConditionFactory(draft=True)
 
     response = change_through_admin(
         admin_client, condition, overview='<p onclick="alert(1)">ITP</p><script>alert(1)</script>'

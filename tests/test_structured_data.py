@@ -1,5 +1,7 @@
 """JSON-LD: valid JSON, only real schema.org terms, and the same facts the page shows."""
 
+import datetime
+
 import pytest
 
 from tests.factories import ArticleFactory, ProductApprovalFactory
@@ -204,9 +206,8 @@ def test_product_approvals_are_approved_indications_by_regulator(client, full_ar
 
 
 def test_condition_page_is_a_medical_condition_with_its_approved_drugs(client, full_article):
-    data = only_block(client.get("/conditions/itp/"))
+    [data] = nodes(only_block(client.get("/conditions/itp/")), "MedicalCondition")
 
-    assert data["@type"] == "MedicalCondition"
     assert data["code"] == {"@type": "MedicalCode", "codeValue": "D69.3", "codingSystem": "ICD-10"}
     assert data["description"] == "A condition in which the immune system attacks the body."
     assert [drug["name"] for drug in data["drug"]] == ["Privigen"]
@@ -215,13 +216,31 @@ def test_condition_page_is_a_medical_condition_with_its_approved_drugs(client, f
 def test_condition_lists_each_approved_drug_once(client, full_article):
     ProductApprovalFactory(product=full_article.products.get(), condition=full_article.conditions.get(), region="EU")
 
-    assert len(only_block(client.get("/conditions/itp/"))["drug"]) == 1
+    [condition] = nodes(only_block(client.get("/conditions/itp/")), "MedicalCondition")
+    assert len(condition["drug"]) == 1
+
+
+@pytest.mark.parametrize("url", ["/conditions/itp/", "/products/privigen/", "/side-effects/headache/"])
+def test_shared_pages_say_who_reviewed_them_and_when(client, full_article, url):
+    from articles.models import Condition, Product, SideEffect
+
+    checker = full_article.fact_checker
+    for model in (Condition, Product, SideEffect):
+        model.objects.update(fact_checker=checker, last_reviewed_on=datetime.date(2026, 3, 4))
+
+    [page] = nodes(only_block(client.get(url)), "MedicalWebPage")
+
+    assert page["lastReviewed"] == "2026-03-04"
+    assert page["reviewedBy"]["name"] == checker.name
+    assert page["url"] == f"http://testserver{url}"
 
 
 # --- Vocabulary and safety -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["/articles/ivig-for-itp/", "/products/privigen/", "/conditions/itp/"])
+@pytest.mark.parametrize(
+    "url", ["/articles/ivig-for-itp/", "/products/privigen/", "/conditions/itp/", "/side-effects/headache/"]
+)
 def test_markup_uses_only_real_schema_org_terms(client, full_article, url):
     assert unknown_terms(only_block(client.get(url))) == []
 

@@ -172,5 +172,5 @@ def test_condition_page_queries_are_bounded(client, article, django_assert_max_n
     for _ in range(8):
         ArticleFactory(conditions=[condition])
         ProductApprovalFactory(condition=condition)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         assert client.get(condition.get_absolute_url()).status_code == 200

@@ -61,8 +61,8 @@ def users(editor_user, reviewer_user, superuser):
     return {"anonymous": None, "editor": editor_user, "reviewer": reviewer_user, "superuser": superuser}
 
 
-def transition_url(article, name):
-    return reverse("admin:articles_article_transition", args=[article.pk, name])
+def transition_url(record, name):
+    return reverse(f"admin:{record._meta.app_label}_{record._meta.model_name}_transition", args=[record.pk, name])
 
 
 def change_url(article):
@@ -243,7 +243,7 @@ def test_reviewer_cannot_fact_check_an_article_they_wrote(client, reviewer_user)
     response = post_transition(client, reviewer_user, article, "fact_check")
     assert refreshed(article).status == Status.IN_REVIEW
     assert not FactCheck.objects.exists()
-    assert "You wrote this article" in messages_of(response)[0]
+    assert "You wrote or edited this version" in messages_of(response)[0]
 
 
 def test_reviewer_cannot_fact_check_an_article_they_edited_last(client, reviewer_user):
@@ -255,11 +255,11 @@ def test_reviewer_cannot_fact_check_an_article_they_edited_last(client, reviewer
 def test_separation_of_duties_holds_outside_the_admin_too(reviewer_user):
     from django.core.exceptions import PermissionDenied
 
-    from articles.workflow import fact_check
+    from review.workflow import perform
 
     article = ArticleFactory(status=Status.IN_REVIEW, created_by=reviewer_user)
     with pytest.raises(PermissionDenied):
-        fact_check(article, reviewer_user)
+        perform(article, "fact_check", reviewer_user)
 
 
 def test_fact_check_needs_a_contributor_profile_to_show_readers(client, django_user_model):
@@ -372,7 +372,7 @@ def test_edits_to_a_published_article_wait_for_review(client, editor_user, revie
         copy,
         title="New title",
         body="<h2>Dosing</h2><p>New advice.</p>",
-        **{"citations-0-source": str(new_source.pk)},
+        **{"references-citation-content_type-object_id-0-source": str(new_source.pk)},
     )
     copy = refreshed(copy)
     copy.article_side_effects.all().delete()
@@ -493,7 +493,9 @@ def test_restore_an_earlier_version(client, editor_user):
 def test_restoring_never_publishes_or_changes_a_published_article(client, editor_user, live_article):
     client.force_login(editor_user)
     version_url = reverse("admin:articles_article_revision", args=[live_article.pk, 1])
-    assert client.get(version_url).status_code in {403, 404}
+    response = client.get(version_url)
+    assert response.status_code == 302
+    assert "Start a new version and copy what you need from the history." in messages_of(response)[0]
     assert refreshed(live_article).title == "Old title"
 
 
@@ -557,6 +559,7 @@ def test_admin_home_shows_the_review_queue(client, editor_user, queue):
         "Awaiting fact-check": 2,
         "Fact-checked, ready to publish": 1,
         "Changes requested": 1,
+        "Scheduled": 0,
         "Overdue for review": 2,
         "My drafts": 3,
     }
@@ -587,41 +590,47 @@ def test_republishing_clears_the_review_flag(client, reviewer_user):
     assert not Article.objects.overdue_for_review().exists()
 
 
-# --- Conditions follow the same rule -------------------------------------------------------------------
+# --- Conditions and policy pages follow the same rule ----------------------------------------------------
 
 
-def test_editor_cannot_put_a_condition_page_live(client, editor_user):
-    condition = ConditionFactory(is_published=False)
+def test_an_editors_edit_of_a_live_condition_waits_for_review(client, editor_user):
+    condition = ConditionFactory(summary="Reviewed summary.")
     client.force_login(editor_user)
-    change_through_admin(client, condition, is_published="on", summary="Edited summary.")
-    condition = Condition.objects.get(pk=condition.pk)
-    assert condition.summary == "Edited summary."
-    assert condition.is_published is False
+    assert change_through_admin(client, condition, summary="Edited summary.").status_code == 403
+
+    client.post(reverse("admin:articles_condition_new_version", args=[condition.pk]))
+    copy = Condition.objects.get(draft_of=condition)
+    change_through_admin(client, copy, summary="Edited summary.")
+
+    client.logout()
+    page = client.get(condition.get_absolute_url()).content.decode()
+    assert "Reviewed summary." in page and "Edited summary." not in page
 
 
-def test_reviewer_puts_condition_pages_live_with_an_action(client, editor_user, reviewer_user):
-    condition = ConditionFactory(is_published=False)
+def test_only_a_reviewer_puts_a_condition_page_live(client, editor_user, reviewer_user):
+    condition = ConditionFactory(status=Status.FACT_CHECKED, published_at=None)
     changelist = reverse("admin:articles_condition_changelist")
     data = {"action": "publish_selected", "_selected_action": [condition.pk]}
 
     client.force_login(editor_user)
     client.post(changelist, data)
-    assert Condition.objects.get(pk=condition.pk).is_published is False
+    assert Condition.objects.get(pk=condition.pk).status == Status.FACT_CHECKED
 
     client.force_login(reviewer_user)
     client.post(changelist, data)
-    assert Condition.objects.get(pk=condition.pk).is_published is True
+    assert Condition.objects.get(pk=condition.pk).is_live
 
 
 def test_editor_cannot_put_a_policy_page_live(client, editor_user):
     from tests.factories import PageFactory
 
-    page = PageFactory(is_published=False)
+    page = PageFactory(draft=True)
     client.force_login(editor_user)
-    change_through_admin(client, page, is_published="on", title="Corrections policy, revised")
+    change_through_admin(client, page, status="published", title="Corrections policy, revised")
     page.refresh_from_db()
     assert page.title == "Corrections policy, revised"
-    assert page.is_published is False
+    assert page.status == Status.DRAFT
+    assert post_transition(client, editor_user, page, "publish").status_code == 403
 
 
 # --- Demo logins ------------------------------------------------------------------------------------------

@@ -120,7 +120,9 @@ class ContributorAdmin(ReviewedAdmin):
             _("Staff account: %(before)s → %(after)s. %(reason)s")
             % {"before": before or "none", "after": user or "none", "reason": form.cleaned_data["reason"]},
         )
-        messages.success(request, _("The staff account of “%(name)s” was changed and recorded.") % {"name": contributor})
+        messages.success(
+            request, _("The staff account of “%(name)s” was changed and recorded.") % {"name": contributor}
+        )
         return redirect(self.change_url(contributor))
 
 

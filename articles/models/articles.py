@@ -1,12 +1,10 @@
 """Articles and the side effects they describe. Their review is the shared mechanism of the ``review`` app."""
 
 from django.contrib.contenttypes.fields import GenericRelation
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from references.models import Citation, Source
@@ -48,11 +46,13 @@ class ArticleQuerySet(ReviewedQuerySet):
             Prefetch("products", queryset=Product.objects.published().for_listing()),
             Prefetch(
                 "article_side_effects",
-                queryset=ArticleSideEffect.objects.filter(side_effect__in=SideEffect.objects.published()).select_related(
-                    "side_effect"
-                ),
+                queryset=ArticleSideEffect.objects.filter(
+                    side_effect__in=SideEffect.objects.published()
+                ).select_related("side_effect"),
             ),
-            Prefetch("citations", queryset=Citation.objects.for_display().filter(source__in=Source.objects.published())),
+            Prefetch(
+                "citations", queryset=Citation.objects.for_display().filter(source__in=Source.objects.published())
+            ),
         )
 
 
@@ -184,18 +184,14 @@ class Article(Reviewed):
             return reverse("articles:article_preview", kwargs={"pk": self.pk})
         return reverse("articles:article_detail", kwargs={"slug": self.slug})
 
-    def clean(self):
+    def content_errors(self):
         errors = {}
-        slug_taken = Article.objects.originals().filter(slug=self.slug).exclude(pk__in=[self.pk, self.draft_of_id])
-        if self.slug and slug_taken.exists():
-            errors["slug"] = _("Another article already uses this address. Choose a different slug.")
         if self.hero_image and not self.hero_image_alt.strip():
             errors["hero_image_alt"] = _("Describe the hero image for readers who cannot see it.")
         for field in ("funding_disclosure", "conflict_of_interest"):
             if not getattr(self, field, "").strip():
                 errors[field] = _("Fill this in; write “None.” when there is nothing to declare.")
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
     def review_conflicts(self):
         """The author may not fact-check their own article either."""

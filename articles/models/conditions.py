@@ -33,9 +33,7 @@ class Condition(Reviewed):
     abbreviation = models.CharField(
         _("abbreviation"), max_length=20, blank=True, help_text=_("e.g. “ITP”, “CIDP”. Leave empty if none.")
     )
-    slug = models.SlugField(
-        _("slug"), max_length=120, help_text=_("The last part of the page address, e.g. “itp”.")
-    )
+    slug = models.SlugField(_("slug"), max_length=120, help_text=_("The last part of the page address, e.g. “itp”."))
     icd10_code = models.CharField(
         _("ICD-10 code"),
         max_length=10,

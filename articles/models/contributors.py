@@ -1,7 +1,6 @@
 """Contributors: the people named in bylines, fact-check lines and the expert board."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -116,6 +115,7 @@ class Contributor(Reviewed):
         owner = self.draft_of.user_id if self.draft_of_id else self.user_id
         return super().review_conflicts() | ({owner} - {None})
 
-    def clean(self):
+    def content_errors(self):
         if self.photo and not self.photo_alt.strip():
-            raise ValidationError({"photo_alt": _("Describe the photo for readers who cannot see it.")})
+            return {"photo_alt": _("Describe the photo for readers who cannot see it.")}
+        return {}

@@ -112,9 +112,9 @@ class ProductQuerySet(ReviewedQuerySet):
         return self.for_listing().prefetch_related(
             Prefetch(
                 "product_side_effects",
-                queryset=ProductSideEffect.objects.filter(side_effect__in=SideEffect.objects.published()).select_related(
-                    "side_effect"
-                ),
+                queryset=ProductSideEffect.objects.filter(
+                    side_effect__in=SideEffect.objects.published()
+                ).select_related("side_effect"),
             )
         )
 

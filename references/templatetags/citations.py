@@ -3,13 +3,12 @@
 from dataclasses import dataclass
 
 from django import template
-
 from django.contrib.contenttypes.models import ContentType
 
 from references.formatting import format_source
 from references.forms import record_key as _record_key
 from references.markers import cited_text as _cited_text
-from references.markers import render_citations
+from references.markers import render_citations, render_record_text, strip_markers
 
 register = template.Library()
 
@@ -57,3 +56,15 @@ def content_type_id(record):
 def cited_text(record):
     """All of ``record``'s text that may carry citation markers (for the sources' back-links)."""
     return _cited_text(record)
+
+
+@register.simple_tag
+def cited_texts(record):
+    """``{field: safe HTML}`` for each of ``record``'s texts, with citations as superscripts (prefetch them)."""
+    return render_record_text(record, record.citations.all())
+
+
+@register.filter
+def without_markers(text):
+    """``text`` with its citation markers removed, where it is shown without its sources (cards, metadata)."""
+    return strip_markers(text)

@@ -15,7 +15,9 @@ def review_queue(context):
     with links to the filtered lists. One query per kind the user may see.
     """
     user = context["request"].user
-    kinds = [model for model in reviewed_models() if user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")]
+    kinds = [
+        model for model in reviewed_models() if user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
+    ]
     if not kinds:
         return {"queues": []}
     rows = {key: (label, []) for key, label, _, _ in QUEUES}

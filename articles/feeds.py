@@ -32,7 +32,7 @@ class LatestArticlesFeed(Feed):
         return article.dek
 
     def item_author_name(self, article):
-        return article.author.display_name
+        return article.author.display_name if article.author.is_live else None
 
     def item_pubdate(self, article):
         return article.published_at

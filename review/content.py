@@ -193,7 +193,8 @@ def live_dependents(obj):
         condition = models.Q()
         for lookup in lookups:
             condition |= models.Q(**{lookup: obj})
-        records = list(model.objects.published().filter(condition).exclude(pk=obj.pk).distinct())
+        records = model.objects.published().filter(condition).distinct()
+        records = list(records.exclude(pk=obj.pk) if model is type(obj) else records)
         if records:
             found.append((model, records))
     return found

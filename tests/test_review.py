@@ -346,7 +346,7 @@ def test_a_shared_records_review_screen_lists_the_pages_it_reaches(client, peopl
     assert "Published pages this change reaches" in page
     assert f'href="{full_article.get_absolute_url()}"' in page
     assert 'href="/products/privigen/"' in page
-    assert dict((model, set(records)) for model, records in live_dependents(headache)) == {
+    assert {model: set(records) for model, records in live_dependents(headache)} == {
         Article: {full_article},
         Product: {Product.objects.get(slug="privigen")},
     }
@@ -476,7 +476,7 @@ def test_the_admin_says_scheduled_not_published(client, people):
 
     response = client.post(transition_url(condition, "publish"), {"publish_at": when, "substantive": "on"})
 
-    message = str(list(response.wsgi_request._messages)[0])
+    message = str(next(iter(response.wsgi_request._messages)))
     assert "is scheduled for" in message and "is now" not in message
     assert not current(condition).is_live
 
@@ -488,7 +488,7 @@ def test_an_impossible_publication_date_is_explained(client, people):
     response = client.post(transition_url(condition, "publish"), {"publish_at": "2025-02-30T10:00"})
 
     assert response.status_code == 302
-    assert "not a date and time we can read" in str(list(response.wsgi_request._messages)[0])
+    assert "not a date and time we can read" in str(next(iter(response.wsgi_request._messages)))
 
 
 # --- Nothing unpublished appears anywhere readers look --------------------------------------------------------

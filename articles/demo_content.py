@@ -14,6 +14,7 @@ from collections import Counter
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from pages.models import Page
 from references.models import Citation, Source, SourceAuthor
@@ -1132,8 +1133,8 @@ REVIEWED = {
     "status": Article.Status.PUBLISHED,
     "published_at": datetime.datetime(2025, 1, 13, 9, 0, tzinfo=datetime.UTC),
     "last_updated": datetime.date(2025, 1, 13),
-    "last_reviewed_on": datetime.date(2025, 1, 13),
-    "next_review_due": datetime.date(2026, 1, 13),
+    "last_reviewed_on": datetime.date(2026, 6, 15),
+    "next_review_due": datetime.date(2027, 6, 15),
 }
 
 
@@ -1145,7 +1146,10 @@ class _Loader:
 
     def ensure(self, model, lookup, values, label=None):
         """Return ``(row, created)``: the row matching ``lookup``, or a new, validated one made from ``values``."""
-        existing = model._default_manager.filter(**lookup).first()
+        rows = model._default_manager.filter(**lookup)
+        if hasattr(model, "draft_of"):  # new versions of a record share its natural key
+            rows = rows.filter(draft_of__isnull=True)
+        existing = rows.first()
         if existing is not None:
             return existing, False
         row = model(**values)
@@ -1177,7 +1181,7 @@ def create_demo_staff():
 
     User = get_user_model()
     for staff in DEMO_STAFF:
-        contributor = Contributor.objects.get(slug=staff["contributor"])
+        contributor = Contributor.objects.originals().get(slug=staff["contributor"])
         first_name, _, last_name = contributor.name.partition(" ")
         user, created = User.objects.get_or_create(
             username=staff["username"], defaults={"first_name": first_name, "last_name": last_name, "is_staff": True}
@@ -1274,6 +1278,87 @@ def load_demo_content(verbosity=1, stdout=None):
                 key = {"content_type": article_type, "object_id": article.pk, "source": sources[ref]}
                 ensure(Citation, key, {**key, "position": position}, label=f"{article}: {ref}")
 
-        for data in SITE_PAGES:
-            ensure(Page, {"slug": data["slug"]}, {**data, **reviewed})
+        pages = [ensure(Page, {"slug": data["slug"]}, {**data, **reviewed})[0] for data in SITE_PAGES]
+
+        examples = {
+            Article: Article.objects.originals().get(slug=ARTICLES[0]["slug"]),
+            Condition: conditions[CONDITIONS[0]["slug"]],
+            Product: products[PRODUCTS[-1]["slug"]],
+            SideEffect: side_effects[SIDE_EFFECTS[0]["slug"]],
+            Source: next(iter(sources.values())),
+            Contributor: contributors[CONTRIBUTORS[0]["slug"]],
+            Page: pages[0],
+        }
+        for model, example in examples.items():
+            _show_every_state(loader, model, example)
     return dict(loader.created)
+
+
+# --- The workflow, shown ---------------------------------------------------------------------------------------
+
+# So that editors and reviewers trying the demo meet every kind of record in every state, each kind gets one
+# stand-in per state (a copy of a demo record, marked as such, that readers never see) and new versions of a
+# published record waiting at each step of review.
+STAND_IN_STATES = [
+    Article.Status.DRAFT,
+    Article.Status.IN_REVIEW,
+    Article.Status.CHANGES_REQUESTED,
+    Article.Status.FACT_CHECKED,
+    "scheduled",  # published for a time still to come
+    Article.Status.UNPUBLISHED,
+    Article.Status.ARCHIVED,
+]
+NEW_VERSION_STATES = [Article.Status.IN_REVIEW, Article.Status.SCHEDULED]
+# The fields that name a record, marked on each stand-in; identifiers that must stay unique are left empty.
+NAMES = {
+    Article: ["title", "slug"],
+    Condition: ["name", "slug"],
+    Product: ["brand_name", "slug"],
+    SideEffect: ["name", "slug"],
+    Source: ["title"],
+    Contributor: ["name", "slug"],
+    Page: ["title", "slug"],
+}
+CLEARED = {Source: ["doi", "pmid", "citation_key"]}
+SCHEDULED_IN = datetime.timedelta(days=30)
+
+
+def _show_every_state(loader, model, example):
+    from review.content import copy_content
+    from review.workflow import forget_next_due, record_event
+
+    now = datetime.datetime.now(tz=datetime.UTC)
+    for state in STAND_IN_STATES:
+        label = state.replace("_", " ")
+        marks = {
+            field: (f"{getattr(example, field)}-demo-{state}".replace("_", "-") if field == "slug"
+                    else f"{getattr(example, field)} (workflow demo: {label})")
+            for field in NAMES[model]
+        }  # fmt: skip
+        if model._default_manager.filter(**{NAMES[model][0]: marks[NAMES[model][0]]}).exists():
+            continue
+        stand_in = model(status=state if state != "scheduled" else Article.Status.PUBLISHED)
+        if state == "scheduled":
+            stand_in.published_at = now + SCHEDULED_IN
+        elif state in {Article.Status.UNPUBLISHED, Article.Status.ARCHIVED}:
+            stand_in.published_at = example.published_at
+        copy_content(example, stand_in, {**marks, **dict.fromkeys(CLEARED.get(model, []), "")})
+        record_event(stand_in, None, "demo", _("Demo content: shows a record in this state."), "", stand_in.status)
+        loader.created[model] += 1
+    if model._default_manager.filter(draft_of=example).exists():
+        return
+    for state in NEW_VERSION_STATES:
+        target = example if state == NEW_VERSION_STATES[0] else _second(model, example)
+        if target is None or model._default_manager.filter(draft_of=target).exists():
+            continue
+        when = now + SCHEDULED_IN if state == Article.Status.SCHEDULED else target.published_at
+        copy = model(draft_of=target, status=state, published_at=when, last_updated=target.last_updated)
+        copy_content(target, copy)
+        record_event(copy, None, "demo", _("Demo content: a new version waiting for review."), "", state)
+        loader.created[model] += 1
+    forget_next_due()
+
+
+def _second(model, example):
+    """Another published record of ``model``, for the new version that waits for its publication time."""
+    return model.objects.published().originals().exclude(pk=example.pk).order_by("pk").first()

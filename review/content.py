@@ -91,11 +91,13 @@ def _child_values(child, part):
     }
 
 
-def copy_content(source, target):
-    """Make ``target`` say what ``source`` says, in every declared part. Saves ``target``."""
+def copy_content(source, target, changes=None):
+    """Make ``target`` say what ``source`` says, in every declared part, then ``changes``. Saves ``target``."""
     for part in parts(type(source)):
         if part.kind == FIELD:
             setattr(target, part.field.attname, getattr(source, part.field.attname))
+    for name, value in (changes or {}).items():
+        setattr(target, name, value)
     target.save()
     for part in parts(type(source)):
         if part.kind == MANY:

@@ -271,7 +271,8 @@ class Reviewed(models.Model):
                 value = getattr(self, fields[0])
                 if value and originals.filter(**{fields[0]: value}).exists():
                     errors[fields[0]] = constraint.violation_error_message + " " + _("Choose another one.")
-        if self.published_at and self.last_updated and self.last_updated < timezone.localdate(self.published_at):
+        first_published = self.published_at if not self.draft_of_id else None  # a copy's is when it goes live
+        if first_published and self.last_updated and self.last_updated < timezone.localdate(first_published):
             errors["last_updated"] = _("The last update cannot be before the first publication.")
         errors.update(self.content_errors())
         if errors:

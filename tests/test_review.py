@@ -311,6 +311,24 @@ def test_the_reviewers_diff_shows_a_changed_image_description_and_meta_descripti
     assert "Meta description" in diff and "New search summary." in diff
 
 
+def test_overdue_reviews_of_every_kind_are_listed_for_the_daily_email(people):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    SideEffectFactory(name="Chills", next_review_due=timezone.localdate() - datetime.timedelta(days=3))
+    SourceFactory(title="Old trial", review_reason="Cited source retracted.")
+    ConditionFactory(name="Fine", next_review_due=timezone.localdate() + datetime.timedelta(days=3))
+    out = StringIO()
+
+    call_command("list_overdue_reviews", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2
+    assert any(line.startswith("Chills — review was due") for line in lines)
+    assert any(line.startswith("Old trial (2018) — flagged: Cited source retracted.") for line in lines)
+
+
 # --- Publishing needs what the page shows to be published ----------------------------------------------------
 
 

@@ -133,6 +133,8 @@ def _records(text, start):
     """``(number, first line, text)`` for each record, a record running from one start line to the next."""
     lines = text.split("\n")
     starts = [index for index, line in enumerate(lines) if start.match(line)]
+    if not starts:  # e.g. a BibTeX export read as RIS: no record of that format at all
+        return
     for number, (begin, end) in enumerate(zip(starts, [*starts[1:], len(lines)], strict=True), start=1):
         yield number, begin + 1, "\n".join(lines[begin:end])
 

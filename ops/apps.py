@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class OpsConfig(AppConfig):
+    name = "ops"
+    verbose_name = "Operations"
+
+    def ready(self):
+        from . import checks, patches  # noqa: F401  (registers the checks)
+
+        patches.tolerate_invalid_autocomplete_values()

@@ -9,3 +9,4 @@ class OpsConfig(AppConfig):
         from . import checks, patches  # noqa: F401  (registers the checks)
 
         patches.tolerate_invalid_autocomplete_values()
+        patches.tolerate_invalid_action_selection()

@@ -1,7 +1,20 @@
 """Fixes to Django itself, applied once at startup and kept here so they are easy to drop after an upgrade."""
 
+from django.contrib.admin import helpers
+from django.contrib.admin.options import ModelAdmin
 from django.contrib.admin.widgets import AutocompleteMixin
 from django.core.exceptions import ValidationError
+
+
+def _holds(field, value):
+    """Whether ``value`` is something ``field`` can hold (and so can be looked up without a database error)."""
+    if "\x00" in str(value):
+        return False
+    try:
+        field.to_python(value)
+    except (ValidationError, TypeError, ValueError):
+        return False
+    return True
 
 
 def tolerate_invalid_autocomplete_values():
@@ -19,15 +32,31 @@ def tolerate_invalid_autocomplete_values():
     def optgroups(self, name, value, attr=None):
         remote = self.field.remote_field
         target = remote.model._meta.get_field(getattr(remote, "field_name", None) or remote.model._meta.pk.name)
-        valid = []
-        for item in value:
-            try:
-                target.to_python(item)
-            except (ValidationError, TypeError, ValueError):
-                continue
-            if "\x00" not in str(item):
-                valid.append(item)
-        return original(self, name, valid, attr)
+        return original(self, name, [item for item in value if _holds(target, item)], attr)
 
     optgroups.tolerates_invalid_values = True
     AutocompleteMixin.optgroups = optgroups
+
+
+def tolerate_invalid_action_selection():
+    """
+    A changelist action posted with a selected id that is not an id (``_selected_action=abc``) makes the admin
+    filter by it and raise ValueError. Drop such ids first; with none left, the admin says that items must
+    be selected, as it does for an empty selection.
+    """
+    original = ModelAdmin.response_action
+    if getattr(original, "tolerates_invalid_values", False):
+        return
+
+    def response_action(self, request, queryset):
+        name = helpers.ACTION_CHECKBOX_NAME
+        selected = request.POST.getlist(name)
+        valid = [value for value in selected if _holds(self.model._meta.pk, value)]
+        if valid != selected:
+            data = request.POST.copy()
+            data.setlist(name, valid)
+            request.POST = data
+        return original(self, request, queryset)
+
+    response_action.tolerates_invalid_values = True
+    ModelAdmin.response_action = response_action

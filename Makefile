@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-browser lint format check migrate demo clean
+.PHONY: install run serve test test-browser lint format check migrate demo backup restore load-test clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ demo: migrate
 run: demo  ## Set up and serve the site with demo content on SQLite (development only).
 	$(MANAGE) create_dev_admin
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+serve: install  ## Production mode: gunicorn, DEBUG off, WhiteNoise for static files (set DJANGO_SECRET_KEY etc.).
+	DJANGO_DEBUG=false $(MANAGE) collectstatic --noinput --verbosity 0
+	DJANGO_DEBUG=false $(MANAGE) migrate --noinput
+	DJANGO_DEBUG=false GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} $(BIN)/gunicorn -c gunicorn.conf.py ivig_site.wsgi
 
 test: install  ## Set up and run the whole test suite (DATABASE_URL picks the database; SQLite by default).
 	$(BIN)/pytest $(PYTEST_ARGS)

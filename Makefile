@@ -33,6 +33,15 @@ serve: install  ## Production mode: gunicorn, DEBUG off, WhiteNoise for static f
 	DJANGO_DEBUG=false $(MANAGE) migrate --noinput
 	DJANGO_DEBUG=false GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} $(BIN)/gunicorn -c gunicorn.conf.py ivig_site.wsgi
 
+BACKUP_DIR ?= backups
+
+backup: install  ## Database (pg_dump, or a consistent SQLite copy) and uploads into $(BACKUP_DIR)/ivig-backup-*.tar.gz.
+	$(MANAGE) backup_site --output $(BACKUP_DIR)
+
+restore: install  ## Replace the database and uploads with a backup: make restore BACKUP=backups/ivig-backup-….tar.gz
+	@test -n "$(BACKUP)" || (echo "Say which archive: make restore BACKUP=backups/ivig-backup-….tar.gz" && exit 2)
+	$(MANAGE) restore_site $(BACKUP)
+
 test: install  ## Set up and run the whole test suite (DATABASE_URL picks the database; SQLite by default).
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -52,4 +61,4 @@ check: install  ## Django's system checks and missing migrations.
 	$(MANAGE) makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles test-artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 media staticfiles test-artifacts .pytest_cache .ruff_cache .hypothesis

@@ -42,6 +42,13 @@ restore: install  ## Replace the database and uploads with a backup: make restor
 	@test -n "$(BACKUP)" || (echo "Say which archive: make restore BACKUP=backups/ivig-backup-….tar.gz" && exit 2)
 	$(MANAGE) restore_site $(BACKUP)
 
+LOAD_CLIENTS ?= 50
+LOAD_DURATION ?= 60
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ivig_load
+
+load-test: install  ## LOAD_CLIENTS readers for LOAD_DURATION s against gunicorn on 127.0.0.1 while an editor saves.
+	$(BIN)/python -m ops.loadtest --clients $(LOAD_CLIENTS) --duration $(LOAD_DURATION) --database-url $(LOAD_DATABASE_URL)
+
 test: install  ## Set up and run the whole test suite (DATABASE_URL picks the database; SQLite by default).
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -12,7 +12,8 @@ class RequestIdFilter(logging.Filter):
     """Adds ``record.request_id``: the id of the request being served, or "-" outside one."""
 
     def filter(self, record):
-        record.request_id = request_id_var.get()
+        # django.request logs 4xx and 5xx after the middleware has returned; it attaches the request.
+        record.request_id = getattr(getattr(record, "request", None), "id", None) or request_id_var.get()
         return True
 
 

@@ -92,6 +92,17 @@ def test_errors_are_logged_with_the_request_id_and_hidden_from_readers(settings,
     assert "hunter2" in line["exception"]
 
 
+@pytest.mark.django_db
+def test_a_not_found_is_logged_with_its_request_id(client, caplog):
+    caplog.set_level(logging.WARNING, logger="django.request")
+
+    response = client.get("/articles/no-such-article/")
+
+    [record] = [record for record in caplog.records if record.name == "django.request"]
+    RequestIdFilter().filter(record)
+    assert record.request_id == response["X-Request-ID"]
+
+
 def test_log_lines_outside_a_request_say_so():
     record = logging.LogRecord("ops", logging.INFO, __file__, 1, "started", None, None)
     RequestIdFilter().filter(record)

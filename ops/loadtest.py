@@ -66,6 +66,22 @@ print(json.dumps({{"dek": draft.dek, "versions": Version.objects.get_for_object(
 """
 
 
+def ensure_database(url):
+    """Create the load test's PostgreSQL database when it does not exist yet."""
+    import psycopg2
+    from psycopg2 import sql
+
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    server = psycopg2.connect(urllib.parse.urlunsplit(parts._replace(path="/postgres")))
+    server.autocommit = True
+    with server.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    server.close()
+
+
 def manage(env, *args):
     result = subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
@@ -281,6 +297,7 @@ def main():
         "DJANGO_LOG_LEVEL": "WARNING",
     }
     print(f"== preparing {options.database_url.rsplit('/', 1)[-1]}: migrations, demo content, an editor", flush=True)
+    ensure_database(options.database_url)
     manage(env, "migrate", "--noinput")
     manage(env, "load_demo_content")
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")

@@ -1,7 +1,9 @@
 """Staff accounts with exactly the permissions of a real role: the groups created from ``articles/roles.py``."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+
+from articles.roles import GROUPS
 
 PASSWORD = "correct horse battery staple"
 
@@ -11,8 +13,17 @@ def member_of(group_name, username=None):
     user = get_user_model().objects.create_user(
         username or group_name.lower().rstrip("s"), password=PASSWORD, is_staff=True
     )
-    user.groups.add(Group.objects.get(name=group_name))
+    user.groups.add(_group(group_name))
     return user
+
+
+def _group(name):
+    group, created = Group.objects.get_or_create(name=name)
+    if created:  # a transactional test emptied the tables the data migration had filled
+        group.permissions.set(
+            Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in GROUPS[name]
+        )
+    return group
 
 
 def superuser(username="chief"):

@@ -4,6 +4,8 @@ from django.contrib.admin import helpers
 from django.contrib.admin.options import ModelAdmin
 from django.contrib.admin.widgets import AutocompleteMixin
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.forms.models import ModelMultipleChoiceField
 
 
 def _holds(field, value):
@@ -11,9 +13,15 @@ def _holds(field, value):
     if "\x00" in str(value):
         return False
     try:
-        field.to_python(value)
+        python_value = field.to_python(value)
     except (ValidationError, TypeError, ValueError):
         return False
+    internal_type = field.get_internal_type()
+    if isinstance(python_value, int) and internal_type in connection.ops.integer_field_ranges:
+        # SQLite raises OverflowError for integers beyond 64 bits instead of finding nothing.
+        low, high = connection.ops.integer_field_range(internal_type)
+        if (low is not None and python_value < low) or (high is not None and python_value > high):
+            return False
     return True
 
 
@@ -60,3 +68,26 @@ def tolerate_invalid_action_selection():
 
     response_action.tolerates_invalid_values = True
     ModelAdmin.response_action = response_action
+
+
+def refuse_out_of_range_choices():
+    """
+    A model multiple-choice field posted with an id beyond the database's integer range
+    (``products=99999999999999999999``) raises OverflowError on SQLite while it looks the id up. Refuse such
+    ids with the field's own "not a valid value" message first.
+    """
+    original = ModelMultipleChoiceField._check_values
+    if getattr(original, "tolerates_invalid_values", False):
+        return
+
+    def _check_values(self, value):
+        model = self.queryset.model
+        key = model._meta.get_field(self.to_field_name) if self.to_field_name else model._meta.pk
+        for pk in value:
+            if not isinstance(pk, str | int) or _holds(key, pk):
+                continue
+            raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk})
+        return original(self, value)
+
+    _check_values.tolerates_invalid_values = True
+    ModelMultipleChoiceField._check_values = _check_values

@@ -101,6 +101,15 @@ def test_a_condition_that_is_not_an_id_on_the_article_form_is_not_a_server_error
         assert condition.name in response.content.decode()
 
 
+def test_an_id_beyond_the_databases_integers_is_not_a_valid_choice():
+    client = browser(member_of("Editors"))
+
+    response = client.post(ARTICLE_ADD_URL, {"title": "IVIG at home", "products": ["99999999999999999999"]})
+
+    assert response.status_code == 200
+    assert "“99999999999999999999” is not a valid value." in response.content.decode()
+
+
 def test_a_nul_byte_in_the_session_cookie_is_a_bad_request():
     client = browser()
     client.cookies["sessionid"] = "abcdefgh\x00ijklmnop"

@@ -121,6 +121,28 @@ def test_a_nul_byte_in_the_address_is_a_bad_request():
     assert browser().get("/articles/ivig%00/").status_code == 400
 
 
+def test_an_oversize_form_is_a_bad_request_and_stores_nothing():
+    article = ArticleFactory()
+
+    response = browser().post(f"/articles/{article.slug}/feedback/", {"helpful": "no", "comment": "x" * 6_000_000})
+
+    assert response.status_code == 400
+    assert not Feedback.objects.exists()
+
+
+def test_invalid_utf8_in_a_posted_form_is_answered_in_words():
+    article = ArticleFactory()
+
+    response = browser().post(
+        f"/articles/{article.slug}/feedback/",
+        b"helpful=no&reason=%ff%fe&comment=%c3%28",
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == 200
+    assert not Feedback.objects.exists()
+
+
 def test_invalid_utf8_in_the_query_string_is_answered():
     response = browser().get("/search/", QUERY_STRING="q=%ff%fe%80ivig")
 

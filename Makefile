@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-browser lint format check migrate demo clean
+.PHONY: install run serve test test-browser lint format check migrate demo backup restore load-test clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,29 @@ run: demo  ## Set up and serve the site with demo content on SQLite (development
 	$(MANAGE) create_dev_admin
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+serve: install  ## Production mode: gunicorn, DEBUG off, WhiteNoise for static files (set DJANGO_SECRET_KEY etc.).
+	DJANGO_DEBUG=false $(MANAGE) collectstatic --noinput --verbosity 0
+	DJANGO_DEBUG=false $(MANAGE) migrate --noinput
+	DJANGO_DEBUG=false GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} $(BIN)/gunicorn -c gunicorn.conf.py ivig_site.wsgi
+
+BACKUP_DIR ?= backups
+
+backup: install  ## Database (pg_dump, or a consistent SQLite copy) and uploads into $(BACKUP_DIR)/ivig-backup-*.tar.gz.
+	$(MANAGE) backup_site --output $(BACKUP_DIR)
+
+restore: install  ## Replace the database and uploads with a backup: make restore BACKUP=backups/ivig-backup-….tar.gz
+	@test -n "$(BACKUP)" || (echo "Say which archive: make restore BACKUP=backups/ivig-backup-….tar.gz" && exit 2)
+	$(MANAGE) restore_site $(BACKUP)
+
+LOAD_CLIENTS ?= 50
+LOAD_DURATION ?= 60
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ivig_load
+LOAD_PORT ?= 8765
+
+load-test: install  ## LOAD_CLIENTS readers for LOAD_DURATION s against gunicorn on 127.0.0.1 while an editor saves.
+	$(BIN)/python -m ops.loadtest --clients $(LOAD_CLIENTS) --duration $(LOAD_DURATION) --port $(LOAD_PORT) \
+		--database-url $(LOAD_DATABASE_URL)
+
 test: install  ## Set up and run the whole test suite (DATABASE_URL picks the database; SQLite by default).
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -47,4 +70,4 @@ check: install  ## Django's system checks and missing migrations.
 	$(MANAGE) makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles test-artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 media staticfiles test-artifacts .pytest_cache .ruff_cache .hypothesis

@@ -7,6 +7,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from .models import Article, Condition
 
@@ -29,7 +30,9 @@ class LatestArticlesFeed(Feed):
         return article.title
 
     def item_description(self, article):
-        return article.dek
+        # RSS <description> and Atom <summary type="html"> are read as HTML: the plain-text summary is
+        # escaped, so markup typed into it shows as text instead of running in a feed reader.
+        return escape(article.dek)
 
     def item_author_name(self, article):
         return article.author.display_name if article.author.is_live else None

@@ -1,6 +1,5 @@
 from ckeditor_uploader import views as ckeditor_views
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.sitemaps.views import sitemap
@@ -10,6 +9,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.generic import TemplateView
 
 from articles.sitemaps import SITEMAPS
+from ops.media import serve_media
 from richtext.fields import upload_image
 
 admin.site.site_header = f"{settings.SITE_NAME} — editors"
@@ -34,5 +34,6 @@ urlpatterns = [
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.MEDIA_URL.startswith("/"):
+    # Uploads kept on this machine's disk; see ops/media.py and the README's "Operations".
+    urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"))

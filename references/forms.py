@@ -91,6 +91,11 @@ class ImportForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError(_("The file is larger than 2 MB. Export fewer references at a time."))
         raw = upload.read()
+        if b"\x00" in raw:  # text exports never hold NUL; word processors' and image files do
+            raise ValidationError(
+                _("The file is not a plain-text export (it contains binary data). Choose the .ris, .bib or .nbib "
+                  "file the reference manager saved.")
+            )  # fmt: skip
         for encoding in ("utf-8-sig", "cp1252"):
             try:
                 return raw.decode(encoding)

@@ -133,6 +133,8 @@ def _records(text, start):
     """``(number, first line, text)`` for each record, a record running from one start line to the next."""
     lines = text.split("\n")
     starts = [index for index, line in enumerate(lines) if start.match(line)]
+    if not starts:  # e.g. a BibTeX export read as RIS: no record of that format at all
+        return
     for number, (begin, end) in enumerate(zip(starts, [*starts[1:], len(lines)], strict=True), start=1):
         yield number, begin + 1, "\n".join(lines[begin:end])
 
@@ -516,9 +518,9 @@ def _match_library(readable):
     pmids = {reference.pmid for reference in references if reference.pmid}
     titles = {reference.title.lower() for reference in references if reference.title}
     library = list(
-        Source.objects.annotate(doi_lower=Lower("doi"), title_lower=Lower("title")).filter(
-            Q(doi_lower__in=dois) | Q(pmid__in=pmids) | Q(title_lower__in=titles)
-        )
+        Source.objects.originals()
+        .annotate(doi_lower=Lower("doi"), title_lower=Lower("title"))
+        .filter(Q(doi_lower__in=dois) | Q(pmid__in=pmids) | Q(title_lower__in=titles))
     )
     by_doi = {source.doi.lower(): source for source in library if source.doi}
     by_pmid = {source.pmid: source for source in library if source.pmid}

@@ -126,7 +126,9 @@ def resolve_keys(keys):
         | Q(pmid__in=values["pmid"])
         | Q(key_lower__in=values["key"])
     )
-    candidates = Source.objects.annotate(doi_lower=Lower("doi"), key_lower=Lower("citation_key")).filter(condition)
+    candidates = (
+        Source.objects.originals().annotate(doi_lower=Lower("doi"), key_lower=Lower("citation_key")).filter(condition)
+    )
     by_key = {}
     for source in candidates:
         for key in source_keys(source):

@@ -24,7 +24,7 @@ from .records import Reference, suggest_citation_key
 
 
 def taken_citation_keys(exclude=None):
-    keys = Source.objects.exclude(citation_key="")
+    keys = Source.objects.originals().exclude(citation_key="")
     if exclude is not None:
         keys = keys.exclude(pk=exclude.pk)
     return set(keys.annotate(lower=Lower("citation_key")).values_list("lower", flat=True))

@@ -18,7 +18,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 # Pillow format name -> file extension we store it under.
 WEB_IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
@@ -74,21 +74,43 @@ def validate_image_file(uploaded_file):
     inspect_image(uploaded_file)
 
 
+# What Pillow reads alongside the pixels that is needed to draw them again; comments, profiles, EXIF and XMP are not.
+_PIXEL_INFO = {"transparency", "background", "duration", "loop"}
+
+
 def without_metadata(uploaded_file, image_format):
     """
-    The image's bytes re-encoded without EXIF and other metadata (phones record where a
-    photo was taken), turned upright first. Animated GIFs are kept as they are.
+    The image re-encoded from its pixels: only image data is stored. EXIF and other metadata (phones
+    record where a photo was taken), comments and anything appended after the image's end (a script
+    tacked onto a GIF) are dropped; photos are turned upright first. Animations keep their frames,
+    timing and looping.
     """
     uploaded_file.seek(0)
     data = uploaded_file.read()
     uploaded_file.seek(0)
-    if image_format == "GIF":
-        return data
+    output = BytesIO()
     with Image.open(BytesIO(data)) as image:
+        image.info = {key: value for key, value in image.info.items() if key in _PIXEL_INFO}
+        if getattr(image, "n_frames", 1) > 1 and image_format in {"GIF", "WEBP"}:
+            frames, durations = [], []
+            for frame in ImageSequence.Iterator(image):
+                durations.append(frame.info.get("duration", 100))
+                clean = frame.convert("RGBA")
+                clean.info = {}
+                frames.append(clean)
+            frames[0].save(
+                output,
+                format=image_format,
+                save_all=True,
+                append_images=frames[1:],
+                duration=durations,
+                loop=image.info.get("loop", 0),
+                **({"disposal": 2} if image_format == "GIF" else {}),
+            )
+            return output.getvalue()
         upright = ImageOps.exif_transpose(image)
         if image_format == "JPEG" and upright.mode not in {"RGB", "L", "CMYK"}:
             upright = upright.convert("RGB")
-        output = BytesIO()
         upright.save(output, format=image_format, **({"quality": 90} if image_format in {"JPEG", "WEBP"} else {}))
     return output.getvalue()
 

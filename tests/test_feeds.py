@@ -1,6 +1,7 @@
 """Feeds and discovery: RSS and Atom, sitemap.xml, robots.txt, canonical addresses and social cards."""
 
 import datetime
+import html
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -123,3 +124,16 @@ def test_every_page_offers_the_site_feeds(client):
 
     assert 'type="application/rss+xml"' in page
     assert 'href="/feeds/atom/"' in page
+
+
+def test_feeds_carry_the_summary_as_text_never_as_markup(client):
+    ArticleFactory(title="Doses", dek='Doses <img src=x onerror="alert(1)"> & <b>timing</b>')
+
+    rss = xml(client.get("/feeds/rss/")).find("./channel/item/description").text
+    atom = xml(client.get("/feeds/atom/")).find(f"./{ATOM}entry/{ATOM}summary")
+
+    # Feed readers read both as HTML: what they get must show the markup as text.
+    assert rss == "Doses &lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &lt;b&gt;timing&lt;/b&gt;"
+    assert atom.get("type") == "html"
+    assert atom.text == rss
+    assert html.unescape(atom.text) == 'Doses <img src=x onerror="alert(1)"> & <b>timing</b>'

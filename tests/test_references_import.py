@@ -348,7 +348,7 @@ def test_a_zotero_export_cites_the_librarys_copies_in_a_new_article_in_one_step(
         },
     )
 
-    therapy = Article.objects.get(slug="ivig-therapy")
+    therapy = Article.objects.originals().get(slug="ivig-therapy")
     assert Source.objects.count() == library
     assert list(article.citations.values_list("source", "position")) == list(
         therapy.citations.values_list("source", "position")

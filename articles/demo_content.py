@@ -1309,6 +1309,16 @@ STAND_IN_STATES = [
     Article.Status.ARCHIVED,
 ]
 NEW_VERSION_STATES = [Article.Status.IN_REVIEW, Article.Status.SCHEDULED]
+# What each new version changes, so that the reviewer's diff has something to show.
+NEW_VERSION_EDITS = {
+    Article: ("dek", " Updated with the latest advice on infusion days."),
+    Condition: ("summary", " Updated after the latest review."),
+    Product: ("notes", " Ask your pharmacy how it is delivered and stored."),
+    SideEffect: ("what_helps", " Tell the nurse as soon as you notice it."),
+    Source: ("accessed_on", datetime.date(2026, 11, 2)),
+    Contributor: ("bio", "<p>Now also reviews our articles on home infusion.</p>"),
+    Page: ("summary", " Updated to say how we check every kind of page."),
+}
 # The fields that name a record, marked on each stand-in; identifiers that must stay unique are left empty.
 NAMES = {
     Article: ["title", "slug"],
@@ -1353,7 +1363,11 @@ def _show_every_state(loader, model, example):
             continue
         when = now + SCHEDULED_IN if state == Article.Status.SCHEDULED else target.published_at
         copy = model(draft_of=target, status=state, published_at=when, last_updated=target.last_updated)
-        copy_content(target, copy)
+        field, edit = NEW_VERSION_EDITS[model]
+        changed = edit if not isinstance(edit, str) else (getattr(target, field) or "") + edit
+        if field == "accessed_on" and not target.url:
+            changed = None
+        copy_content(target, copy, {field: changed} if changed is not None else {})
         record_event(copy, None, "demo", _("Demo content: a new version waiting for review."), "", state)
         loader.created[model] += 1
     forget_next_due()

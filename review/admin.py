@@ -167,6 +167,11 @@ class ReviewedAdmin(VersionAdmin):
         # The lock field is rendered by the template, always, whatever the fieldsets say.
         return [field for field in super().get_fields(request, obj) if field != "edit_version"]
 
+    def view_on_site(self, obj):
+        """The reader page, or None for a new version whose address is the published one's (readers see that)."""
+        url = obj.get_absolute_url()
+        return None if obj.is_working_copy and url == obj.draft_of.get_absolute_url() else url
+
     @admin.display(description=_("visible to readers"), ordering="published_at")
     def visibility(self, obj):
         if obj.is_working_copy:

@@ -218,6 +218,8 @@ def test_only_a_superuser_links_a_login_to_a_profile_and_it_is_recorded(client, 
     assert not Contributor.objects.filter(user=people["editor"]).exists()
 
     client.force_login(people["superuser"])
+    form = client.get(reverse("admin:articles_contributor_change", args=[profile.pk])).content.decode()
+    assert f'action="{url}"' in form and "Staff account (superusers only)" in form
     client.post(url, data)
 
     assert current(profile).user == people["editor"]
@@ -327,6 +329,26 @@ def test_overdue_reviews_of_every_kind_are_listed_for_the_daily_email(people):
     assert len(lines) == 2
     assert any(line.startswith("Chills — review was due") for line in lines)
     assert any(line.startswith("Old trial (2018) — flagged: Cited source retracted.") for line in lines)
+
+
+def test_shared_pages_show_who_checked_them_when_and_on_which_sources(client, full_article):
+    condition = Condition.objects.get(slug="itp")
+    source = SourceFactory(title="Guidelines for ITP", citation_key="itp-guideline")
+    condition.overview = "<p>ITP lowers the platelet count [cite:itp-guideline].</p>"
+    condition.fact_checker = full_article.fact_checker
+    condition.last_reviewed_on = datetime.date(2026, 5, 4)
+    condition.save()
+    CitationFactory(record=condition, source=source, position=1)
+
+    page = client.get("/conditions/itp/").content.decode()
+
+    assert "Fact-checked by" in page and full_article.fact_checker.name in page
+    assert 'Last reviewed <time datetime="2026-05-04">May 4, 2026</time>' in page
+    assert 'ITP lowers the platelet count<sup class="citation"><a href="#source-1" id="cite-1-1">1</a></sup>.' in page
+    assert 'id="source-1"' in page and "Guidelines for ITP" in page
+    assert "[cite:" not in page
+    export = client.get("/conditions/itp/sources.ris").content.decode()
+    assert "TI  - Guidelines for ITP" in export
 
 
 # --- Publishing needs what the page shows to be published ----------------------------------------------------

@@ -466,6 +466,44 @@ def test_stale_save_is_refused_and_both_edits_survive(client, django_user_model,
     assert refreshed(article).title == "Olga's title"  # Olga's edit is kept
 
 
+def test_saving_again_after_reading_the_comparison_succeeds(client, django_user_model, editor_user):
+    other_editor = staff(django_user_model, "olga", "Editors")
+    article = ArticleFactory(draft=True, title="First title")
+    from tests.admin_forms import _AdminFormReader
+
+    client.force_login(editor_user)
+    reader = _AdminFormReader()
+    reader.feed(client.get(change_url(article)).content.decode())
+    stale_form = reader.data
+    client.force_login(other_editor)
+    change_through_admin(client, article, title="Olga's title")
+    client.force_login(editor_user)
+    refused = client.post(change_url(article), {**stale_form, "title": ["Ella's title"]})
+
+    resolved = _AdminFormReader()
+    resolved.feed(refused.content.decode())  # the refused form, as Ella sees it, with her input kept
+    response = client.post(change_url(article), resolved.data)
+
+    assert response.status_code == 302
+    assert refreshed(article).title == "Ella's title"
+
+
+def test_a_save_without_the_edit_version_is_refused(client, editor_user):
+    article = ArticleFactory(draft=True, title="First title")
+    from tests.admin_forms import _AdminFormReader
+
+    client.force_login(editor_user)
+    reader = _AdminFormReader()
+    reader.feed(client.get(change_url(article)).content.decode())
+    del reader.data["edit_version"]
+
+    response = client.post(change_url(article), {**reader.data, "title": ["Overwritten"]})
+
+    assert response.status_code == 200
+    assert "missing its edit version" in response.content.decode()
+    assert refreshed(article).title == "First title"
+
+
 def test_restore_an_earlier_version(client, editor_user):
     client.force_login(editor_user)
     article = ArticleFactory(draft=True, title="Version one")

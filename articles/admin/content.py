@@ -62,6 +62,7 @@ class ContributorAdmin(ReviewedAdmin):
     search_fields = ["name", "credentials"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["user"]
+    change_form_template = "admin/articles/contributor/change_form.html"
     fieldsets = [
         (None, {"fields": ["name", "slug", "credentials"]}),
         (_("Roles"), {"fields": ["is_writer", "is_fact_checker", "is_medical_reviewer", "on_expert_board"]}),

@@ -1,5 +1,4 @@
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -37,12 +36,9 @@ class Page(Reviewed):
         verbose_name_plural = _("site pages")
         permissions = review_permissions("page", "site pages")
         constraints = [
-            *Reviewed.review_constraints("page"),
-            models.UniqueConstraint(
-                fields=["slug"],
-                condition=Q(draft_of__isnull=True),
-                name="unique_page_slug",
-                violation_error_message=_("Another page already uses this address."),
+            *Reviewed.review_constraints(
+                "page",
+                unique={"slug": _("Another page already uses this address.")},
             ),
         ]
 

@@ -67,7 +67,7 @@ def most_complete(sources):
     """The source to keep by default: the one with the most fields filled in, then the oldest."""
 
     def filled(source):
-        return sum(bool(getattr(source, name)) for name in services.MERGED_FIELDS) + bool(source.authors.all())
+        return sum(bool(getattr(source, name)) for name in services.merged_fields()) + bool(source.authors.all())
 
     return max(sources, key=lambda source: (filled(source), -source.pk))
 

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from review.content import FIELD, parts
 from review.workflow import flag_for_review
 
 from . import crossref
@@ -187,23 +188,10 @@ def retract(source, on, notice_url="", by=None):
 
 # --- Merging duplicates --------------------------------------------------------------------------------------
 
-MERGED_FIELDS = [
-    "title",
-    "publication",
-    "publisher",
-    "year",
-    "published_on",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "url",
-    "accessed_on",
-    "citation_key",
-    "retracted_on",
-    "retraction_notice_url",
-]
+
+def merged_fields():
+    """What a merge fills in on the kept source from the others: its declared fields but the kind and "et al"."""
+    return [part.name for part in parts(Source) if part.kind == FIELD and part.name not in {"kind", "has_more_authors"}]
 
 
 def check_can_merge(user):
@@ -230,7 +218,7 @@ def merge_sources(survivor, duplicates, by):
     affected = {}
     for duplicate in duplicates:
         old_keys |= source_keys(duplicate)
-        for name in MERGED_FIELDS:
+        for name in merged_fields():
             if not getattr(survivor, name) and getattr(duplicate, name):
                 setattr(survivor, name, getattr(duplicate, name))
         if not survivor.authors.exists():

@@ -239,9 +239,22 @@ class Reviewed(models.Model):
         abstract = True
 
     @classmethod
-    def review_constraints(cls, prefix):
-        """The rules every reviewed table enforces in the database, named after ``prefix``."""
+    def review_constraints(cls, prefix, unique=None):
+        """
+        The rules every reviewed table enforces in the database, named after ``prefix``, and ``unique``
+        (``{field: message}``): values no two records may share, new versions aside (they share them with
+        the record they revise).
+        """
         return [
+            *(
+                models.UniqueConstraint(
+                    fields=[field],
+                    condition=Q(draft_of__isnull=True),
+                    name=f"unique_{prefix}_{field}",
+                    violation_error_message=message,
+                )
+                for field, message in (unique or {}).items()
+            ),
             models.CheckConstraint(
                 condition=Q(draft_of__isnull=True) | ~Q(status=Status.PUBLISHED),
                 name=f"{prefix}_working_copy_never_published",
@@ -335,12 +348,22 @@ class RecordQuerySet(models.QuerySet):
         return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
 
 
-class ReviewEvent(models.Model):
-    """One step of a record's review: who moved it from which state to which, when and why."""
+class AboutRecord(models.Model):
+    """Something said about one reviewed record of any kind: an event, a fact-check."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("kind of content"))
     object_id = models.PositiveBigIntegerField(_("record"), db_index=True)
     record = GenericForeignKey("content_type", "object_id")
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class ReviewEvent(AboutRecord):
+    """One step of a record's review: who moved it from which state to which, when and why."""
+
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
     )
@@ -349,8 +372,6 @@ class ReviewEvent(models.Model):
     to_status = models.CharField(_("to"), max_length=20, choices=Status, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
-
-    objects = RecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -362,12 +383,9 @@ class ReviewEvent(models.Model):
         return f"{self.content_type.name} #{self.object_id}: {self.action} by {self.actor or 'system'}"
 
 
-class FactCheck(models.Model):
+class FactCheck(AboutRecord):
     """A reviewer's record that they checked one exact version of a record, with what they saw."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("kind of content"))
-    object_id = models.PositiveBigIntegerField(_("record"), db_index=True)
-    record = GenericForeignKey("content_type", "object_id")
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="fact_checks", verbose_name=_("reviewer")
     )
@@ -381,8 +399,6 @@ class FactCheck(models.Model):
     notes = models.TextField(_("notes"), blank=True, help_text=_("What was checked, and against which sources."))
     lock_version = models.PositiveIntegerField(_("edit version checked"))
     snapshot = models.JSONField(_("content checked"), help_text=_("The exact text and data the reviewer checked."))
-
-    objects = RecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-checked_at", "-id"]

@@ -475,11 +475,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='sideeffect',
-            constraint=models.UniqueConstraint(condition=models.Q(('draft_of__isnull', True)), fields=('name',), name='unique_side_effect_name', violation_error_message='Another side effect already has this name.'),
+            constraint=models.UniqueConstraint(condition=models.Q(('draft_of__isnull', True)), fields=('name',), name='unique_sideeffect_name', violation_error_message='Another side effect already has this name.'),
         ),
         migrations.AddConstraint(
             model_name='sideeffect',
-            constraint=models.UniqueConstraint(condition=models.Q(('draft_of__isnull', True)), fields=('slug',), name='unique_side_effect_slug', violation_error_message='Another side effect already uses this address.'),
+            constraint=models.UniqueConstraint(condition=models.Q(('draft_of__isnull', True)), fields=('slug',), name='unique_sideeffect_slug', violation_error_message='Another side effect already uses this address.'),
         ),
         migrations.AlterConstraint(
             model_name='article',

@@ -157,12 +157,9 @@ class Article(Reviewed):
         indexes = [models.Index(fields=["status", "published_at"], name="article_visibility_idx")]
         permissions = review_permissions("article", "articles")
         constraints = [
-            *Reviewed.review_constraints("article"),
-            models.UniqueConstraint(
-                fields=["slug"],
-                condition=Q(draft_of__isnull=True),
-                name="unique_article_slug",
-                violation_error_message=_("Another article already uses this address."),
+            *Reviewed.review_constraints(
+                "article",
+                unique={"slug": _("Another article already uses this address.")},
             ),
             models.CheckConstraint(
                 condition=Q(hero_image="") | ~Q(hero_image_alt=""),

@@ -72,18 +72,12 @@ class Condition(Reviewed):
         verbose_name_plural = _("conditions")
         permissions = review_permissions("condition", "condition pages")
         constraints = [
-            *Reviewed.review_constraints("condition"),
-            models.UniqueConstraint(
-                fields=["name"],
-                condition=Q(draft_of__isnull=True),
-                name="unique_condition_name",
-                violation_error_message=_("Another condition already has this name."),
-            ),
-            models.UniqueConstraint(
-                fields=["slug"],
-                condition=Q(draft_of__isnull=True),
-                name="unique_condition_slug",
-                violation_error_message=_("Another condition already uses this address."),
+            *Reviewed.review_constraints(
+                "condition",
+                unique={
+                    "name": _("Another condition already has this name."),
+                    "slug": _("Another condition already uses this address."),
+                },
             ),
             models.CheckConstraint(
                 condition=Q(icd10_code="") | Q(icd10_code__regex=ICD10_PATTERN),

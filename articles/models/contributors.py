@@ -77,12 +77,9 @@ class Contributor(Reviewed):
         verbose_name_plural = _("contributors")
         permissions = review_permissions("contributor", "contributor profiles")
         constraints = [
-            *Reviewed.review_constraints("contributor"),
-            models.UniqueConstraint(
-                fields=["slug"],
-                condition=Q(draft_of__isnull=True),
-                name="unique_contributor_slug",
-                violation_error_message=_("Another contributor already uses this address."),
+            *Reviewed.review_constraints(
+                "contributor",
+                unique={"slug": _("Another contributor already uses this address.")},
             ),
             models.CheckConstraint(
                 condition=Q(photo="") | ~Q(photo_alt=""),

@@ -69,18 +69,12 @@ class SideEffect(Reviewed):
         verbose_name_plural = _("side effects")
         permissions = review_permissions("sideeffect", "side effects")
         constraints = [
-            *Reviewed.review_constraints("sideeffect"),
-            models.UniqueConstraint(
-                fields=["name"],
-                condition=Q(draft_of__isnull=True),
-                name="unique_side_effect_name",
-                violation_error_message=_("Another side effect already has this name."),
-            ),
-            models.UniqueConstraint(
-                fields=["slug"],
-                condition=Q(draft_of__isnull=True),
-                name="unique_side_effect_slug",
-                violation_error_message=_("Another side effect already uses this address."),
+            *Reviewed.review_constraints(
+                "sideeffect",
+                unique={
+                    "name": _("Another side effect already has this name."),
+                    "slug": _("Another side effect already uses this address."),
+                },
             ),
         ]
 
@@ -172,18 +166,12 @@ class Product(Reviewed):
         verbose_name_plural = _("products")
         permissions = review_permissions("product", "products")
         constraints = [
-            *Reviewed.review_constraints("product"),
-            models.UniqueConstraint(
-                fields=["brand_name"],
-                condition=Q(draft_of__isnull=True),
-                name="unique_product_brand_name",
-                violation_error_message=_("Another product already has this brand name."),
-            ),
-            models.UniqueConstraint(
-                fields=["slug"],
-                condition=Q(draft_of__isnull=True),
-                name="unique_product_slug",
-                violation_error_message=_("Another product already uses this address."),
+            *Reviewed.review_constraints(
+                "product",
+                unique={
+                    "brand_name": _("Another product already has this brand name."),
+                    "slug": _("Another product already uses this address."),
+                },
             ),
         ]
 

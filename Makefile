@@ -45,7 +45,7 @@ restore: install  ## Replace the database and uploads with a backup: make restor
 LOAD_CLIENTS ?= 50
 LOAD_DURATION ?= 60
 LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ivig_load
-LOAD_PORT ?= 8765
+LOAD_PORT ?= 0
 
 load-test: install  ## LOAD_CLIENTS readers for LOAD_DURATION s against gunicorn on 127.0.0.1 while an editor saves.
 	$(BIN)/python -m ops.loadtest --clients $(LOAD_CLIENTS) --duration $(LOAD_DURATION) --port $(LOAD_PORT) \

@@ -19,6 +19,7 @@ import http.client
 import json
 import os
 import re
+import socket
 import statistics
 import subprocess
 import sys
@@ -273,11 +274,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60.0)
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=0, help="0 (the default) picks a free port")
     parser.add_argument("--database-url", default=os.environ.get("LOAD_DATABASE_URL", ""))
     parser.add_argument("--cache-url", default=os.environ.get("LOAD_CACHE_URL", "redis://127.0.0.1:6379/5"))
     parser.add_argument("--report", default=str(ROOT / "test-artifacts" / "load-test.json"))
     options = parser.parse_args()
+    if not options.port:  # a fixed port can be taken by anything else running on the machine
+        with socket.socket() as probe:
+            probe.bind((HOST, 0))
+            options.port = probe.getsockname()[1]
     if not options.database_url.startswith("postgres"):
         sys.exit("Give a PostgreSQL database for the load test: --database-url or LOAD_DATABASE_URL.")
 

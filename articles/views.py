@@ -122,8 +122,11 @@ class ArticleDetailView(PreviewMixin, DetailView):
         return [("Home", reverse("articles:home")), parent, (article.title, article.get_absolute_url())]
 
 
-class ArticlePreviewView(ArticleDetailView):
-    """Any version of an article by its id, working copies included: staff who may view articles only."""
+class StaffPreviewMixin:
+    """
+    Any version of a record by its id, new versions included, as readers would see it once published:
+    staff who may view the model only, never cached (see PreviewMixin).
+    """
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -133,6 +136,11 @@ class ArticlePreviewView(ArticleDetailView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
+        return self.preview_queryset()
+
+
+class ArticlePreviewView(StaffPreviewMixin, ArticleDetailView):
+    def preview_queryset(self):
         return Article.objects.for_detail()
 
 
@@ -253,3 +261,23 @@ class ExpertBoardView(ListView):
 
     def get_queryset(self):
         return Contributor.objects.published().filter(on_expert_board=True)
+
+
+class ConditionPreviewView(StaffPreviewMixin, ConditionDetailView):
+    def preview_queryset(self):
+        return Condition.objects.select_related("fact_checker").prefetch_related(published_citations())
+
+
+class ProductPreviewView(StaffPreviewMixin, ProductDetailView):
+    def preview_queryset(self):
+        return Product.objects.for_detail().select_related("fact_checker").prefetch_related(published_citations())
+
+
+class SideEffectPreviewView(StaffPreviewMixin, SideEffectDetailView):
+    def preview_queryset(self):
+        return SideEffect.objects.select_related("fact_checker").prefetch_related(published_citations())
+
+
+class ContributorPreviewView(StaffPreviewMixin, ContributorDetailView):
+    def preview_queryset(self):
+        return Contributor.objects.all()

@@ -46,4 +46,6 @@ class Page(Reviewed):
         return self.title
 
     def get_absolute_url(self):
+        if self.draft_of_id:  # a new version: staff preview it by id
+            return reverse("pages:page_preview", kwargs={"pk": self.pk})
         return reverse("pages:page_detail", kwargs={"slug": self.slug})

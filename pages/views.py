@@ -1,6 +1,6 @@
 from django.views.generic import DetailView
 
-from articles.views import PreviewMixin
+from articles.views import PreviewMixin, StaffPreviewMixin
 
 from .models import Page
 
@@ -13,3 +13,8 @@ class PageDetailView(PreviewMixin, DetailView):
 
     def get_queryset(self):
         return Page.objects.visible_to(self.request.user)
+
+
+class PagePreviewView(StaffPreviewMixin, PageDetailView):
+    def preview_queryset(self):
+        return Page.objects.all()

@@ -41,7 +41,7 @@ class SourceDetailView(DetailView):
     def get_queryset(self):
         user = self.request.user
         if user.is_authenticated and user.has_perm("references.view_source"):
-            return Source.objects.originals().prefetch_related("authors")
+            return Source.objects.prefetch_related("authors")  # new versions too: staff preview them
         return Source.objects.cited_in_published().prefetch_related("authors")
 
     def get_context_data(self, **kwargs):

@@ -351,6 +351,30 @@ def test_shared_pages_show_who_checked_them_when_and_on_which_sources(client, fu
     assert "TI  - Guidelines for ITP" in export
 
 
+@pytest.mark.parametrize("model", [Condition, Product, SideEffect, Contributor, Page], ids=lambda m: m._meta.model_name)
+def test_staff_preview_a_new_version_as_readers_will_see_it(client, people, django_user_model, model):
+    original = FACTORIES[model](**TEXT[model]("Current"))
+    copy = workflow.start_new_version(original, people["editor"])
+    for field, value in TEXT[model]("Upcoming").items():
+        if field != "slug":
+            setattr(copy, field, value)
+    copy.save()
+    preview = copy.get_absolute_url()
+    assert preview != original.get_absolute_url()
+
+    assert client.get(preview).status_code == 302  # anonymous: to the login page
+    client.force_login(django_user_model.objects.create_user("intern", password="pw", is_staff=True))
+    assert client.get(preview).status_code == 403
+    client.force_login(people["reviewer"])
+    response = client.get(preview)
+
+    assert response.status_code == 200 and "Upcoming" in response.content.decode()
+    assert "no-cache" in response["Cache-Control"]
+    client.logout()
+    live = client.get(original.get_absolute_url()).content.decode()
+    assert "Current" in live and "Upcoming" not in live
+
+
 # --- Publishing needs what the page shows to be published ----------------------------------------------------
 
 

@@ -90,6 +90,8 @@ class Condition(Reviewed):
         return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
 
     def get_absolute_url(self):
+        if self.draft_of_id:  # a new version: staff preview it by id
+            return reverse("articles:condition_preview", kwargs={"pk": self.pk})
         return reverse("articles:condition_detail", kwargs={"slug": self.slug})
 
     @property

@@ -92,6 +92,8 @@ class Contributor(Reviewed):
         return self.display_name
 
     def get_absolute_url(self):
+        if self.draft_of_id:  # a new version: staff preview it by id
+            return reverse("articles:contributor_preview", kwargs={"pk": self.pk})
         return reverse("articles:contributor_detail", kwargs={"slug": self.slug})
 
     @property

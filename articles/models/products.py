@@ -82,6 +82,8 @@ class SideEffect(Reviewed):
         return self.name
 
     def get_absolute_url(self):
+        if self.draft_of_id:  # a new version: staff preview it by id
+            return reverse("articles:sideeffect_preview", kwargs={"pk": self.pk})
         return reverse("articles:side_effect_detail", kwargs={"slug": self.slug})
 
     @property
@@ -179,6 +181,8 @@ class Product(Reviewed):
         return self.brand_name
 
     def get_absolute_url(self):
+        if self.draft_of_id:  # a new version: staff preview it by id
+            return reverse("articles:product_preview", kwargs={"pk": self.pk})
         return reverse("articles:product_detail", kwargs={"slug": self.slug})
 
 

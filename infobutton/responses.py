@@ -90,14 +90,22 @@ def _error_xml(status, message):
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
+_HTML_SIGNIFICANT = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def _json(data):
+    """JSON with ``<``, ``>`` and ``&`` escaped too, so no value can close a script element around it."""
+    return json.dumps(data).translate(_HTML_SIGNIFICANT)
+
+
 def _javascript(callback, data):
     # "/**/" keeps a response from ever starting with bytes a plugin would read as another file type.
-    return f"/**/{callback}({json.dumps(data)});"
+    return f"/**/{callback}({_json(data)});"
 
 
 def render(feed, response_type, callback=""):
     if response_type == JSON:
-        return HttpResponse(json.dumps(_json_feed(feed)), content_type="application/json")
+        return HttpResponse(_json(_json_feed(feed)), content_type="application/json")
     if response_type == JSONP:
         return HttpResponse(_javascript(callback, _json_feed(feed)), content_type="text/javascript; charset=utf-8")
     return HttpResponse(_atom(feed), content_type="text/xml; charset=utf-8")
@@ -108,5 +116,5 @@ def render_error(status, message, response_type, callback=""):
     if response_type == JSONP and callback:
         return HttpResponse(_javascript(callback, data), status=status, content_type="text/javascript; charset=utf-8")
     if response_type in (JSON, JSONP):
-        return HttpResponse(json.dumps(data), status=status, content_type="application/json")
+        return HttpResponse(_json(data), status=status, content_type="application/json")
     return HttpResponse(_error_xml(status, message), status=status, content_type="text/xml; charset=utf-8")

@@ -119,7 +119,7 @@ def test_the_display_name_is_used_when_no_code_matches(client, full_article):
                 "mainSearchCriteria.v.cs": ICD10_CM,
                 "mainSearchCriteria.v.dn": "immune thrombocytopenia, chronic",
             },
-        )  # fmt: skip
+        )
     )
     assert entries(feed)[0][0] == "Immune thrombocytopenia"
     feed = atom_feed(ask(client, {"mainSearchCriteria.v.dn": "ITP"}))

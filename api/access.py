@@ -110,5 +110,11 @@ def exception_handler(exc, context):
         headers["WWW-Authenticate"] = exc.auth_header
     if getattr(exc, "wait", None):
         headers["Retry-After"] = str(math.ceil(exc.wait))
-    data = exc.detail if isinstance(exc.detail, list | dict) else {"detail": exc.detail}
+    if isinstance(exc.detail, dict):  # a parameter's problem: said once in words, and by name
+        said = "; ".join(f"{name}: {' '.join(map(str, problems))}" for name, problems in exc.detail.items())
+        data = {"detail": said, **exc.detail}
+    elif isinstance(exc.detail, list):
+        data = {"detail": " ".join(map(str, exc.detail))}
+    else:
+        data = {"detail": exc.detail}
     return Response(data, status=exc.status_code, headers=headers)

@@ -133,13 +133,21 @@ class PlainTextField(serializers.CharField):
         return strip_markers(super().to_representation(value))
 
 
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+class OptionalURLField(serializers.CharField):
+    """A web address, or ``null`` when there is none (never an empty string posing as a URI)."""
+
+    def to_representation(self, value):
+        return value or None
+
+
 class SourceSummarySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     formatted = serializers.CharField(help_text="The reference as printed on our pages (AMA or Vancouver), text.")
     doi = serializers.CharField(allow_blank=True)
     pmid = serializers.CharField(allow_blank=True)
-    link = serializers.URLField(allow_blank=True, help_text="The DOI address, else the web address.")
+    link = OptionalURLField(help_text="The DOI address, else the web address; null when there is neither.")
     retracted_on = serializers.DateField(allow_null=True)
     api_url = serializers.URLField(allow_null=True)
 
@@ -169,7 +177,7 @@ class CitationsField(serializers.Field):
                         "formatted": format_source(source, html=False),
                         "doi": source.doi,
                         "pmid": source.pmid,
-                        "link": source.link or "",
+                        "link": source.link or None,
                         "retracted_on": source.retracted_on,
                         "api_url": api_url(source, request),
                     },
@@ -193,6 +201,7 @@ class ReviewedSerializer(serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.TextField: PlainTextField,
+        models.URLField: OptionalURLField,
     }
 
     canonical_url = serializers.SerializerMethodField(help_text="The canonical address of the reader's page.")
@@ -282,4 +291,6 @@ def serializer_for(model, extra=None):
 
 
 class ErrorSerializer(serializers.Serializer):
+    """An error; a 400 also names each parameter at fault, with its problems as a list."""
+
     detail = serializers.CharField(help_text="What was wrong with the request, in plain words.")

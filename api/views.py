@@ -56,6 +56,14 @@ class SyncCursorPagination(pagination.CursorPagination):
             raise exceptions.ValidationError({"cursor": [self.invalid_cursor_message]}) from error
         return cursor
 
+    def get_page_size(self, request):
+        asked = request.query_params.get(self.page_size_query_param)
+        if asked is None:
+            return self.page_size
+        if not asked.isascii() or not asked.isdigit() or int(asked) < 1:
+            raise exceptions.ValidationError({"page_size": ["A page size is a whole number from 1."]})
+        return min(int(asked), self.max_page_size)
+
     invalid_cursor_message = "This cursor is not one we gave out; start again without it."
 
 
@@ -191,7 +199,7 @@ class ReviewedViewSet(ConditionalResponseMixin, viewsets.ReadOnlyModelViewSet):
     def filter_queryset(self, queryset):
         if self.action != "list":
             return queryset
-        filters = self.filter_class(data=self.request.query_params)
+        filters = self.filter_class(data=self.request.query_params.dict())  # "x=" is a bad value, not no value
         filters.is_valid(raise_exception=True)
         return filters.apply(queryset)
 

@@ -341,3 +341,13 @@ def test_the_schema_and_its_docs_are_served(client):
     assert "/api/v1/conditions/icd10/{code}/" in schema.json()["paths"]
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200 and b"swagger-ui" in docs.content
+
+
+def test_a_nul_character_is_refused_before_the_api(client, full_article):
+    assert client.get("/api/v1/articles/", {"kind": "news\x00"}).status_code == 400
+    assert client.get("/infobutton/", {"mainSearchCriteria.v.dn": "a\x00b"}).status_code == 400
+
+
+def test_a_wrong_api_address_answers_json_404(client, db):
+    response = client.get("/api/v1/nothing-here/")
+    assert response.status_code == 404 and response.json()["detail"]

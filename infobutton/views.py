@@ -16,13 +16,11 @@ from .matching import entries_for, find_conditions
 from .responses import render, render_error
 
 
-def _summary(record):
+def _summary(record, url):
+    """The record's plain summary, then whose reviewed content it is, with the page's address."""
     text = getattr(record, "summary", None) or getattr(record, "dek", "")
-    return f"{strip_markers(text)} {attribution(record)}".strip()
-
-
-def attribution(record):
-    return settings.API_ATTRIBUTION.format(site=settings.SITE_NAME, url=record.get_absolute_url())
+    attribution = settings.API_ATTRIBUTION.format(site=settings.SITE_NAME, url=url)
+    return f"{strip_markers(text)} {attribution}".strip()
 
 
 class InfobuttonView(ConditionalResponseMixin, APIView):
@@ -62,7 +60,7 @@ class InfobuttonView(ConditionalResponseMixin, APIView):
                     "title": str(record.title if hasattr(record, "title") else record.name),
                     "link": request.build_absolute_uri(record.get_absolute_url()),
                     "updated": record.modified_at.isoformat(timespec="seconds"),
-                    "summary": _summary(record),
+                    "summary": _summary(record, request.build_absolute_uri(record.get_absolute_url())),
                 }
                 for record in records
             ],

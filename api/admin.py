@@ -1,7 +1,11 @@
 from django.contrib import admin
 from rest_framework_api_key.admin import APIKeyModelAdmin
+from rest_framework_api_key.models import APIKey
 
 from .models import PartnerKey
+
+# The library's own key model is not ours: its keys open nothing here, so the admin offers only partner keys.
+admin.site.unregister(APIKey)
 
 
 @admin.register(PartnerKey)

@@ -6,7 +6,7 @@ Runs in-process through the WSGI application: no server, no network.
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi import checks
@@ -35,9 +35,11 @@ def live_site(full_article, settings):
     """Published content to find, a draft not to, and no rate limit in the way."""
     settings.API_ANONYMOUS_RATE = "1000000/hour"
     factories.ConditionFactory(draft=True, slug="draft-condition", icd10_code="G70.0")
-    # As Django's test client does: the test's transaction must outlive each request.
+    # As Django's test client does: the test's transaction (and connection) must outlive each request.
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     yield
+    request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
 

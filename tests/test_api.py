@@ -339,6 +339,8 @@ def test_the_schema_and_its_docs_are_served(client):
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
     assert "/api/v1/conditions/icd10/{code}/" in schema.json()["paths"]
+    assert client.get("/api/v1/schema/", {"format": "json"}).json()["openapi"].startswith("3.")
+    assert client.get("/api/v1/schema/").content.startswith(b"openapi: 3.")
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200 and b"swagger-ui" in docs.content
 

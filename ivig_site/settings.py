@@ -51,6 +51,12 @@ INSTALLED_APPS = [
     "pages",
     "feedback",
     "search",
+    "rest_framework",
+    "rest_framework_api_key",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
+    "infobutton",
 ]
 
 MIDDLEWARE = [
@@ -323,3 +329,38 @@ CROSSREF_API_URL = env.str("CROSSREF_API_URL", default="https://api.crossref.org
 CROSSREF_TIMEOUT = env.float("CROSSREF_TIMEOUT", default=8.0)
 # Crossref answers faster to callers who leave a contact address ("polite pool"); optional.
 CROSSREF_MAILTO = env.str("CROSSREF_MAILTO", default="")
+
+# --- Syndication API and Infobutton -------------------------------------------------
+# Requests per period ("N/second|minute|hour|day") for clients without a key, counted per client address in the
+# shared cache, and for partners' keys (a key's own "requests per hour", set in the admin, takes precedence).
+API_ANONYMOUS_RATE = env.str("API_ANONYMOUS_RATE", default="60/hour")
+API_KEY_RATE = env.str("API_KEY_RATE", default="1000/hour")
+# Sent with every record and Infobutton entry; {site} and {url} (the record's page) are filled in.
+API_LICENCE = env.str(
+    "API_LICENCE",
+    default="© IVIG Patient Guide. Partners may show this content unchanged, with its attribution and review dates.",
+)
+API_ATTRIBUTION = env.str("API_ATTRIBUTION", default="Reviewed content from {site}: {url}")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.access.PartnerKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["api.access.AnonymousRateThrottle", "api.access.PartnerKeyRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.access.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME} syndication API",
+    "DESCRIPTION": (
+        "Reviewed patient education about IVIG, read-only: only what readers of the site may see. Send a "
+        "partner key as `Authorization: Api-Key <key>`; without one, requests are limited more tightly."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

@@ -30,6 +30,8 @@ urlpatterns = [
     path("", include("references.urls")),
     path("about/", include("pages.urls")),
     path("search/", include("search.urls")),
+    path("api/", include("api.urls")),
+    path("infobutton/", include("infobutton.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
 ]

@@ -1,0 +1,20 @@
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from .views import VIEWSETS
+
+app_name = "api"
+
+router = SimpleRouter()
+for resource, viewset in VIEWSETS:
+    router.register(resource.prefix, viewset, basename=resource.basename)
+
+urlpatterns = [
+    path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/", include(router.urls)),
+    # Partners' programs read JSON, also when an address is wrong.
+    re_path(r"^", lambda request: JsonResponse({"detail": "No such address in the API."}, status=404)),
+]

@@ -24,7 +24,7 @@ from . import services
 from .crossref import CrossrefError
 from .formatting import format_reference, format_source
 from .forms import ImportForm, record_key
-from .markers import broken_markers, cited_fields, sync_citations, unknown_keys
+from .markers import broken_markers, cited_fields, render_record_text, sync_citations, unknown_keys
 from .models import Citation, Source, SourceAuthor
 from .views import export_response
 
@@ -379,6 +379,9 @@ def _count_statuses(preview):
 # --- Citations on the article's page -------------------------------------------------------------------------
 
 
+MARKER_PROBLEM = "citation_marker"
+
+
 class CitationFormSet(BaseGenericInlineFormSet):
     """A page's sources; refuses a save whose text cites something the library does not have."""
 
@@ -393,19 +396,21 @@ class CitationFormSet(BaseGenericInlineFormSet):
         if twice:
             raise ValidationError(
                 _("Each source is listed once; remove the second entry of %(sources)s.")
-                % {"sources": get_text_list([f"“{title}”" for title in twice], _("and"))}
+                % {"sources": get_text_list([f"“{title}”" for title in twice], _("and"))},
+                code="listed_twice",
             )
         body = "\n".join(sanitize_html(getattr(self.instance, name, "") or "") for name in cited_fields(self.instance))
         problems = []
         broken = broken_markers(body)
         if broken:
-            problems.append(
+            problems.append(ValidationError(
                 _("These citation markers are not closed or contain formatting: %(markers)s. Write them as plain "
-                  "text, e.g. [cite:perez-2017].") % {"markers": get_text_list([f"“{m}”" for m in broken], _("and"))}
-            )  # fmt: skip
+                  "text, e.g. [cite:perez-2017].") % {"markers": get_text_list([f"“{m}”" for m in broken], _("and"))},
+                code=MARKER_PROBLEM,
+            ))  # fmt: skip
         unknown = unknown_keys(body)
         if unknown:
-            problems.append(
+            message = (
                 ngettext(
                     "The text cites %(markers)s, which is not a source in the library.",
                     "The text cites %(markers)s, which are not sources in the library.",
@@ -415,6 +420,7 @@ class CitationFormSet(BaseGenericInlineFormSet):
                 + " "
                 + _("Import or add the source first (Sources → Import references), or correct the marker.")
             )
+            problems.append(ValidationError(message, code=MARKER_PROBLEM))
         if problems:
             raise ValidationError(problems)
 
@@ -449,6 +455,36 @@ class CitingAdminMixin:
 
     def get_inlines(self, request, obj):
         return [*super().get_inlines(request, obj), CitationInline]
+
+    def rendered_parts(self, obj):
+        """The text with numbered superscripts, never a raw marker, and the numbered list of sources."""
+        citations = list(obj.citations.select_related("source").order_by("position", "id"))
+        rendered = dict(super().rendered_parts(obj))
+        rendered.update(render_record_text(obj, citations))
+        rendered["citations"] = format_html(
+            "<ol class='sources'>{}</ol>",
+            format_html_join(
+                "",
+                "<li id='source-{}'>{}</li>",
+                ((number, format_source(c.source)) for number, c in enumerate(citations, start=1)),
+            ),
+        ) if citations else ""  # fmt: skip
+        return rendered
+
+    def explain_refused_save(self, request, form, formsets):
+        """Citation-marker problems are problems of the text: shown next to the text that has them."""
+        super().explain_refused_save(request, form, formsets)
+        names = [name for name in cited_fields(form.instance) if name in form.fields]
+        for formset in formsets:
+            if not isinstance(formset, CitationFormSet) or not names:
+                continue
+            errors = formset.non_form_errors().as_data()
+            for error in errors:
+                if error.code == MARKER_PROBLEM:
+                    form.add_error(names[0], error)
+            formset._non_form_errors = formset.error_class(
+                [error for error in errors if error.code != MARKER_PROBLEM], error_class="nonform"
+            )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

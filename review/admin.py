@@ -11,16 +11,19 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
 from . import workflow
-from .content import live_dependents, parts, snapshot
+from .content import FIELD, live_dependents, parts, snapshot
 from .diffing import content_diff
 from .models import FactCheck, ReviewEvent, Status
 
@@ -112,6 +115,33 @@ class MineFilter(admin.SimpleListFilter):
         if self.value() == "drafts":
             return queryset.drafts_of(request.user)
         return queryset
+
+
+# The name of the button that saves the form and then submits what was saved for review.
+SUBMIT_AFTER_SAVE = "_submit_for_review"
+
+
+def error_summary(form, formsets):
+    """
+    Every error of a refused save as ``[(anchor, label, message), ...]``, in page order, for the summary at
+    the top of the form: the form's fields, then each inline row's fields, then each inline's own errors.
+    """
+    found = [("", "", message) for message in form.non_field_errors()]
+    for name, errors in form.errors.items():
+        if name in form.fields:
+            found.extend((f"#{form[name].id_for_label or form[name].auto_id}", form[name].label, e) for e in errors)
+    for formset in formsets:
+        group = f"#{formset.prefix}-group"
+        for row in formset.forms:
+            for message in row.non_field_errors():
+                found.append((group, capfirst(formset.model._meta.verbose_name), message))
+            for name, errors in row.errors.items():
+                if name in row.fields:
+                    label = f"{capfirst(formset.model._meta.verbose_name)}: {row[name].label}"
+                    found.extend((f"#{row[name].auto_id}", label, error) for error in errors)
+        for message in formset.non_form_errors():
+            found.append((group, capfirst(formset.model._meta.verbose_name_plural), message))
+    return found
 
 
 def _error_text(error):
@@ -339,9 +369,94 @@ class ReviewedAdmin(VersionAdmin):
         if obj is not None:
             context.update(self.workflow_context(request, obj))
         form = context["adminform"].form if context.get("adminform") else None
+        formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
+        refused = request.method == "POST" and form is not None
+        if refused:
+            self.explain_refused_save(request, form, formsets)
+        editable = form is not None and (obj is None or self.has_change_permission(request, obj))
         context["stale_changes"] = getattr(form, "stale_changes", [])
         context["thing"] = self.opts.verbose_name
+        context["editable_form"] = editable
+        context["can_save_and_submit"] = editable and workflow.TRANSITIONS["submit"].available_to(
+            request.user, obj or self.model()
+        )
+        context["submit_refused"] = refused and SUBMIT_AFTER_SAVE in request.POST
+        context["error_summary"] = error_summary(form, formsets) if refused else []
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def explain_refused_save(self, request, form, formsets):
+        """
+        After a refused save: browsers never send a chosen file again, so say next to each file field that
+        its file was not kept and must be chosen again.
+        """
+        for name, uploaded in request.FILES.items():
+            if name in form.fields and isinstance(form.fields[name], forms.FileField):
+                form.add_error(
+                    name,
+                    forms.ValidationError(
+                        _("The file you chose (“%(file)s”) was NOT saved, because the page had errors. Choose it "
+                          "again before you save.") % {"file": uploaded.name[:80]},
+                        code="choose_again",
+                    ),
+                )  # fmt: skip
+
+    # --- Saving and submitting in one step: what is on screen is what the reviewer gets --------------------
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if SUBMIT_AFTER_SAVE in request.POST:
+            return self._submit_after_save(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if SUBMIT_AFTER_SAVE in request.POST:
+            return self._submit_after_save(request, obj)
+        return super().response_change(request, obj)
+
+    def _submit_after_save(self, request, obj):
+        try:
+            result = workflow.perform(obj, "submit", request.user)
+        except (workflow.WorkflowError, PermissionDenied) as error:
+            messages.error(
+                request,
+                _("Your changes were saved, but NOT submitted for review: %(why)s") % {"why": _error_text(error)},
+            )
+            return redirect(self.change_url(obj))
+        messages.success(
+            request,
+            _("Your changes were saved and “%(title)s” was submitted for review. Withdraw it to edit again.")
+            % {"title": result},
+        )
+        return redirect(self.change_url(result))
+
+    # --- The reviewer's desk: the record as readers will see it ---------------------------------------------
+
+    def rendered_parts(self, obj):
+        """``{name: safe HTML}`` for the parts a model shows readers in its own way (e.g. with numbered citations)."""
+        return {}
+
+    def reader_view(self, obj):
+        """Each declared part of ``obj`` as readers will see it, ``[(label, safe HTML), ...]``; empty parts left out."""
+        rendered = self.rendered_parts(obj)
+        plain = snapshot(obj)
+        shown = []
+        for part in parts(self.model):
+            if part.name in rendered:
+                html = rendered[part.name]
+            elif part.kind != FIELD:
+                items = plain[part.name]
+                html = format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((item,) for item in items)))
+                html = html if items else ""
+            elif part.is_rich_text:
+                html = mark_safe(getattr(obj, part.name) or "")  # sanitized on save
+            elif isinstance(part.field, models.ImageField):
+                image = getattr(obj, part.name)
+                alt = getattr(obj, f"{part.name}_alt", "")
+                html = format_html('<img src="{}" alt="{}" class="reader-image">', image.url, alt) if image else ""
+            else:
+                html = format_html("{}", plain[part.name]) if plain[part.name] != "" else ""
+            if html:
+                shown.append((part.label, html))
+        return shown
 
     def workflow_context(self, request, obj):
         baseline, baseline_label = workflow.review_baseline(obj)
@@ -361,6 +476,8 @@ class ReviewedAdmin(VersionAdmin):
                 and request.user.has_perm(f"{opts.app_label}.delete_{opts.model_name}")
             ),
             "review_diff": content_diff(self.model, baseline or {}, snapshot(obj)),
+            "reader_view": self.reader_view(obj),
+            "visibility_text": self.visibility(obj),
             "review_diff_label": baseline_label or _("nothing (a first version: all of it is new)"),
             "separation_problem": workflow.separation_of_duties_problem(obj, request.user),
             "unpublished_dependencies": workflow.unpublished_dependencies(obj),

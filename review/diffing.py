@@ -4,7 +4,8 @@ editors whose save was refused because someone else saved first.
 
 Versions are compared as the plain data of :func:`review.content.snapshot`, part by part in the
 order the model declares them: rich text paragraph by paragraph, lists (conditions, citations,
-side effects…) item by item, everything else as one line.
+side effects…) item by item, everything else as one line. A changed line that replaces another is shown
+once, word by word, so a three-word edit in a long paragraph reads as three words.
 """
 
 import difflib
@@ -16,12 +17,24 @@ from richtext.fields import plain_text
 from .content import parts
 
 _BLOCK_END = re.compile(r"</(?:p|h[2-4]|li|blockquote|tr|caption)>|<br\s*/?>", re.IGNORECASE)
+_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r'\b(src|alt)\s*=\s*"([^"]*)"', re.IGNORECASE)
+_WORDS = re.compile(r"\S+\s*")
+# Below this share of words in common two lines are different paragraphs, not one edited paragraph.
+SIMILAR_ENOUGH = 0.4
+
+
+@dataclass
+class Segment:
+    change: str  # "added", "removed" or "same"
+    text: str
 
 
 @dataclass
 class Line:
-    change: str  # "added", "removed" or "same"
+    change: str  # "added", "removed", "same", "changed" (word by word in ``segments``) or "gap"
     text: str
+    segments: list = field(default_factory=list)
 
 
 @dataclass
@@ -31,9 +44,39 @@ class FieldChange:
     lines: list = field(default_factory=list)
 
 
+def _describe_image(match):
+    attributes = {name.lower(): value for name, value in _ATTRIBUTE.findall(match.group(0))}
+    alt = attributes.get("alt", "").strip()
+    return f" [image {attributes.get('src', '')}: {alt or 'no description'}] "
+
+
 def paragraphs(html):
-    """The body as a list of plain-text paragraphs, headings and list items."""
-    return [text for text in (plain_text(block) for block in _BLOCK_END.split(html or "")) if text]
+    """
+    The body as a list of plain-text paragraphs, headings and list items; an image counts as a line
+    with its address and description, so a new picture or a changed alt text shows in the diff.
+    """
+    html = _IMAGE.sub(_describe_image, html or "")
+    return [text for text in (plain_text(block) for block in _BLOCK_END.split(html)) if text]
+
+
+def word_diff(old, new):
+    """``new`` against ``old`` as :class:`Segment`s of whole words."""
+    before, after = _WORDS.findall(old), _WORDS.findall(new)
+    segments = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
+        if tag == "equal":
+            segments.append(Segment("same", "".join(after[j1:j2])))
+            continue
+        if i2 > i1:
+            segments.append(Segment("removed", "".join(before[i1:i2])))
+        if j2 > j1:
+            segments.append(Segment("added", "".join(after[j1:j2])))
+    return segments
+
+
+def _similar(old, new):
+    before, after = old.split(), new.split()
+    return difflib.SequenceMatcher(a=before, b=after, autojunk=False).ratio() >= SIMILAR_ENOUGH
 
 
 def _as_lines(part, value):
@@ -49,9 +92,14 @@ def _diff_lines(old, new):
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
         if tag == "equal":
             lines.extend(Line("same", text) for text in old[i1:i2])
-        else:
-            lines.extend(Line("removed", text) for text in old[i1:i2])
-            lines.extend(Line("added", text) for text in new[j1:j2])
+            continue
+        removed, added = list(old[i1:i2]), list(new[j1:j2])
+        # An edited paragraph is shown once, word by word; what has no counterpart stays a whole line.
+        while removed and added and _similar(removed[0], added[0]):
+            before, after = removed.pop(0), added.pop(0)
+            lines.append(Line("changed", after, word_diff(before, after)))
+        lines.extend(Line("removed", text) for text in removed)
+        lines.extend(Line("added", text) for text in added)
     return lines
 
 

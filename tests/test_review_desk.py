@@ -1,0 +1,248 @@
+"""
+The editors' and reviewers' change page, for every reviewed model through the shared ReviewedAdmin: the
+reviewer's desk at the top, saving and submitting in one step, errors where the eye is, and images that
+must be described before review.
+"""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from articles.models import Article
+from review import workflow
+from tests.admin_forms import _AdminFormReader, admin_change_url, change_through_admin
+from tests.factories import ArticleFactory, CitationFactory, ConditionFactory, SideEffectFactory, SourceFactory
+from tests.test_uploads import image_bytes
+
+pytestmark = pytest.mark.django_db
+
+Status = Article.Status
+MAIN_FORM = '<form enctype="multipart/form-data" method="post" id="article_form"'
+
+
+def form_data(client, record):
+    reader = _AdminFormReader()
+    reader.feed(client.get(admin_change_url(record)).content.decode())
+    return reader.data
+
+
+def in_review(editor, **fields):
+    article = ArticleFactory(draft=True, **fields)
+    return workflow.perform(article, "submit", editor)
+
+
+# --- The reviewer's desk ------------------------------------------------------------------------------------
+
+
+def test_the_state_and_the_reviewers_actions_come_before_the_form(client, editor, reviewer):
+    article = in_review(editor)
+    client.force_login(reviewer)
+
+    page = client.get(admin_change_url(article)).content.decode()
+
+    bar = page.index('id="review-bar"')
+    form = page.index('id="article_form"')
+    assert bar < page.index('id="action-fact_check"') < form
+    assert bar < page.index('id="action-request_changes"') < form
+    assert "<strong>In review</strong>" in page[bar : page.index('id="action-fact_check"')]
+
+
+def test_the_desk_shows_the_text_as_readers_will_with_numbered_citations(client, editor, reviewer):
+    source = SourceFactory(title="Adverse effects of immunoglobulin therapy")
+    source.citation_key = "guo-2018"
+    source.save()
+    article = ArticleFactory(draft=True, body="<p>Headaches are common [cite:guo-2018].</p>")
+    CitationFactory(article=article, source=source, position=1)
+    article = workflow.perform(article, "submit", editor)
+    client.force_login(reviewer)
+
+    page = client.get(admin_change_url(article)).content.decode()
+
+    desk = page[page.index('id="review-desk"') : page.index('id="article_form"')]
+    assert 'Headaches are common<sup class="citation"><a href="#source-1" id="cite-1-1">1</a></sup>.' in desk
+    assert "<li id='source-1'>" in desk and "Adverse effects of immunoglobulin therapy" in desk
+    assert "common [cite:guo-2018]" not in page[page.index('id="article_form"') :]  # nor in the read-only body
+
+
+def test_a_three_word_change_reads_as_three_words(client, editor, reviewer, publish_through_review):
+    paragraph = "Most people feel tired for a day or two after an infusion, and some get a mild headache."
+    article = publish_through_review(ArticleFactory(draft=True, body=f"<p>{paragraph}</p><p>Drink water.</p>"))
+    copy = workflow.start_new_version(article, editor)
+    copy.body = f"<p>{paragraph.replace('a day or two', 'up to three days')}</p><p>Drink water.</p>"
+    copy.save()
+    copy = workflow.perform(copy, "submit", editor)
+    client.force_login(reviewer)
+
+    page = client.get(admin_change_url(copy)).content.decode()
+
+    diff = page[page.index('id="review-diff-heading"') : page.index('id="article_form"')]
+    assert "<del>a day or two </del><ins>up to three days </ins>after an infusion" in diff
+    assert "diff-removed" not in diff  # the paragraph is not replaced wholesale
+
+
+def test_a_first_version_shows_all_its_content_as_new(client, editor, reviewer):
+    article = in_review(editor, title="Infusion day", meta_description="What happens on the day.")
+    client.force_login(reviewer)
+
+    page = client.get(admin_change_url(article)).content.decode()
+
+    diff = page[page.index('id="review-diff-heading"') : page.index('id="article_form"')]
+    assert "nothing (a first version: all of it is new)" in diff
+    assert "+ Infusion day</p>" in diff
+    assert "+ What happens on the day.</p>" in diff
+    assert "Antibodies from donors." in diff
+
+
+def test_the_desk_is_there_for_every_reviewed_model(client, editor, reviewer):
+    side_effect = workflow.perform(SideEffectFactory(draft=True, name="Chills"), "submit", editor)
+    client.force_login(reviewer)
+
+    page = client.get(admin_change_url(side_effect)).content.decode()
+
+    assert page.index('id="action-fact_check"') < page.index('id="sideeffect_form"')
+    assert "+ Chills</p>" in page
+
+
+def test_a_changed_body_image_and_its_description_show_in_the_diff(client, editor, reviewer, publish_through_review):
+    article = publish_through_review(
+        ArticleFactory(draft=True, body='<p>Before.</p><p><img src="/media/uploads/drip.png" alt="A drip"></p>')
+    )
+    copy = workflow.start_new_version(article, editor)
+    copy.body = '<p>Before.</p><p><img src="/media/uploads/drip.png" alt="An infusion pump and drip"></p>'
+    copy.save()
+    client.force_login(reviewer)
+
+    page = client.get(admin_change_url(copy)).content.decode()
+    assert "[image /media/uploads/drip.png: <del>A </del><ins>An infusion pump and </ins>drip]" in page
+
+
+# --- Saving what is on screen before it is submitted ----------------------------------------------------------
+
+
+def test_save_and_submit_submits_what_is_on_screen(client, editor):
+    article = ArticleFactory(draft=True, body="<p>Old text.</p>")
+    client.force_login(editor)
+
+    response = change_through_admin(client, article, body="<p>Text typed just now.</p>", _submit_for_review="1")
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == Status.IN_REVIEW
+    assert article.body == "<p>Text typed just now.</p>"
+
+
+def test_the_workflow_bar_submits_through_the_form_not_behind_its_back(client, editor):
+    article = ArticleFactory(draft=True)
+    client.force_login(editor)
+
+    page = client.get(admin_change_url(article)).content.decode()
+
+    bar = page[page.index('id="review-bar"') : page.index('id="article_form"')]
+    assert 'form="article_form" name="_submit_for_review"' in bar
+    assert 'id="action-submit"' not in page
+    assert page.count('name="_submit_for_review"') == 2  # in the bar and beside Save
+
+
+def test_a_refused_save_submits_nothing_and_says_so(client, editor):
+    article = ArticleFactory(draft=True, body="<p>Old text.</p>")
+    client.force_login(editor)
+    data = form_data(client, article)
+    article.title = "Saved meanwhile in another tab"
+    article.lock_version += 1
+    article.save()
+
+    response = client.post(admin_change_url(article), {**data, "body": ["<p>Mine.</p>"], "_submit_for_review": ["1"]})
+
+    assert response.status_code == 200
+    article.refresh_from_db()
+    assert (article.status, article.body) == (Status.DRAFT, "<p>Old text.</p>")
+    page = response.content.decode()
+    assert "nothing was submitted for review" in page
+    assert "Mine." in page
+
+
+# --- Errors where the eye is --------------------------------------------------------------------------------
+
+
+def test_a_refused_upload_says_next_to_the_field_that_the_file_must_be_chosen_again(client, editor):
+    article = ArticleFactory(draft=True)
+    client.force_login(editor)
+    data = form_data(client, article)
+    hero = SimpleUploadedFile("infusion-chair.png", image_bytes(), content_type="image/png")
+
+    response = client.post(
+        admin_change_url(article), {**data, "title": [""], "hero_image": hero, "hero_image_alt": ["A chair"]}
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["hero_image"]
+    assert "“infusion-chair.png”" in errors[0] and "Choose it again" in errors[0]
+    article.refresh_from_db()
+    assert not article.hero_image
+
+
+def test_the_error_summary_at_the_top_links_to_every_field_and_names_the_marker(client, editor):
+    article = ArticleFactory(draft=True)
+    client.force_login(editor)
+
+    response = change_through_admin(client, article, title="", body="<p>Works well [cite:nobody-2099].</p>")
+
+    page = response.content.decode()
+    summary = page[page.index('id="error-summary"') : page.index("</ul>", page.index('id="error-summary"'))]
+    assert page.index('id="error-summary"') < page.index('id="id_title"')
+    assert '<a href="#id_title">Title: This field is required.</a>' in summary
+    assert '<a href="#id_body">Body: The text cites [cite:nobody-2099]' in summary
+    # ...and next to the body itself, not only at the foot of the page
+    assert "[cite:nobody-2099]" in str(response.context["adminform"].form.errors["body"])
+
+
+def test_an_inline_row_error_is_in_the_summary(client, editor):
+    article = ArticleFactory(draft=True)
+    client.force_login(editor)
+
+    response = change_through_admin(client, article, **{"article_side_effects-0-position": "first"})
+
+    page = response.content.decode()
+    summary = page[page.index('id="error-summary"') :]
+    assert (
+        'href="#id_article_side_effects-0-position">Side effect in this article: Order: Enter a whole number.'
+        in summary
+    )
+
+
+# --- Alt text before review --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "image",
+    ['<img src="/media/uploads/2026/05/pump.png">', '<img src="/media/uploads/2026/05/pump.png" alt=" ">'],
+    ids=["no alt", "blank alt"],
+)
+def test_an_image_without_a_description_cannot_be_submitted_and_is_named(editor, image):
+    article = ArticleFactory(draft=True, body=f"<p>The pump.</p><p>{image}</p>")
+
+    with pytest.raises(workflow.WorkflowError) as refused:
+        workflow.perform(article, "submit", editor)
+
+    assert "“pump.png” in body" in refused.value.messages[0]
+    article.refresh_from_db()
+    assert article.status == Status.DRAFT
+
+
+def test_described_and_decorative_images_may_be_submitted(editor):
+    article = ArticleFactory(
+        draft=True,
+        body=(
+            '<p><img src="/m/pump.png" alt="An infusion pump"></p>'
+            '<p><img src="/m/line.png" alt="" role="presentation"></p>'
+        ),
+    )
+    assert 'role="presentation"' in article.body  # the sanitizer keeps the decorative choice
+
+    assert workflow.perform(article, "submit", editor).status == Status.IN_REVIEW
+
+
+def test_every_rich_text_field_is_checked_not_only_an_articles_body(editor):
+    condition = ConditionFactory(draft=True, overview="<p>Fine.</p>", treatment='<p><img src="/m/ice-pack.png"></p>')
+
+    with pytest.raises(workflow.WorkflowError, match=r"“ice-pack\.png” in treatment"):
+        workflow.perform(condition, "submit", editor)

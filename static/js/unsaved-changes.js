@@ -13,12 +13,20 @@
   // Saving (from any button, including ones outside the form that submit it) is not losing work.
   form.addEventListener("submit", function () { leaving = true; });
 
-  // The rich-text editor edits inside an iframe and reports changes through its own events.
+  // The rich-text editor edits inside an iframe: ask it whether its text changed since it was ready
+  // (it tidies the HTML it loads, so "since loading" would always be true).
+  function editors() {
+    return window.CKEDITOR ? Object.values(window.CKEDITOR.instances) : [];
+  }
   function watchEditors() {
     if (!window.CKEDITOR) return;
-    const watch = function (editor) { editor.on("change", markDirty); };
-    Object.keys(window.CKEDITOR.instances).forEach(function (name) {
-      const editor = window.CKEDITOR.instances[name];
+    const watch = function (editor) {
+      if (editor.__unsavedWatch) return;
+      editor.__unsavedWatch = true;
+      editor.resetDirty();
+      editor.on("change", function () { if (editor.checkDirty()) markDirty(); });
+    };
+    editors().forEach(function (editor) {
       if (editor.status === "ready") watch(editor);
       else editor.on("instanceReady", function () { watch(editor); });
     });
@@ -27,8 +35,12 @@
   if (document.readyState === "complete") watchEditors();
   else window.addEventListener("load", watchEditors);
 
+  function unsaved() {
+    return dirty || editors().some(function (editor) { return editor.__unsavedWatch && editor.checkDirty(); });
+  }
+
   window.addEventListener("beforeunload", function (event) {
-    if (!dirty || leaving) return;
+    if (leaving || !unsaved()) return;
     event.preventDefault();
     event.returnValue = marker.dataset.message;  // older browsers show it; newer ones show their own words
     return marker.dataset.message;

@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -21,10 +22,11 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from . import workflow
 from .content import FIELD, live_dependents, parts, snapshot
-from .diffing import content_diff
+from .diffing import content_diff, version_snapshot
 from .models import FactCheck, ReviewEvent, Status
 
 
@@ -269,6 +271,53 @@ class ReviewedAdmin(VersionAdmin):
         }
         return super().revision_view(request, object_id, version_id, extra_context)
 
+    object_history_template = "admin/review/object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = get_object_or_404(self.model, pk=object_id)
+        context = {
+            "versions": self._versions(obj),
+            "compare_url": reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_compare_versions", args=[obj.pk]
+            ),
+            "can_restore": self.has_change_permission(request, obj),
+            "status": obj.get_status_display().lower(),
+            **(extra_context or {}),
+        }
+        return super().history_view(request, object_id, context)
+
+    def _versions(self, obj):
+        return list(Version.objects.get_for_object(obj).select_related("revision", "revision__user"))
+
+    def compare_versions_view(self, request, object_id):
+        """Any two saved versions of a record side by side, as the reviewer's diff shows them."""
+        obj = get_object_or_404(self.model, pk=object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        versions = self._versions(obj)
+        by_id = {str(version.pk): version for version in versions}
+        older = by_id.get(request.GET.get("from", "")) or (versions[1] if len(versions) > 1 else None)
+        newer = by_id.get(request.GET.get("to", "")) or (versions[0] if versions else None)
+        if older is not None and newer is not None and older.revision_id > newer.revision_id:
+            older, newer = newer, older
+        changes = []
+        if older is not None and newer is not None:
+            changes = content_diff(
+                self.model, version_snapshot(self.model, older), version_snapshot(self.model, newer), context=2
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "title": _("Compare versions of “%(record)s”") % {"record": obj},
+            "versions": versions,
+            "older": older,
+            "newer": newer,
+            "changes": changes,
+            "history_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_history", args=[obj.pk]),
+        }
+        return TemplateResponse(request, "admin/review/compare_versions.html", context)
+
     # --- The workflow panel ------------------------------------------------------------------------------
 
     def get_urls(self):
@@ -283,6 +332,11 @@ class ReviewedAdmin(VersionAdmin):
                 "<int:object_id>/new-version/",
                 self.admin_site.admin_view(self.new_version_view),
                 name=f"{info}_new_version",
+            ),
+            path(
+                "<int:object_id>/history/compare/",
+                self.admin_site.admin_view(self.compare_versions_view),
+                name=f"{info}_compare_versions",
             ),
             path(
                 "<int:object_id>/discard-version/",

@@ -12,9 +12,12 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ObjectDoesNotExist
+
 from richtext.fields import plain_text
 
-from .content import parts
+from .content import CHILDREN, FIELD, MANY, parts, snapshot
 
 _BLOCK_END = re.compile(r"</(?:p|h[2-4]|li|blockquote|tr|caption)>|<br\s*/?>", re.IGNORECASE)
 _IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -128,3 +131,55 @@ def content_diff(model, old, new, context=1):
         collapsed = [line for index, line in enumerate(shown) if line or (index and shown[index - 1])]
         changes.append(FieldChange(name, label, [line or Line("gap", "…") for line in collapsed]))
     return changes
+
+
+def version_snapshot(model, version):
+    """
+    The declared content of ``model`` as django-reversion kept it in ``version``, in the shape of
+    :func:`~review.content.snapshot`, so any two versions compare with :func:`content_diff`. Lists of
+    child rows come from the other versions saved in the same revision.
+    """
+    instance = version._object_version.object
+    kept = version.field_dict
+    values = {}
+    siblings = None
+    for part in parts(model):
+        if part.kind == FIELD:
+            values[part.name] = getattr(instance, part.name, None)
+        elif part.kind == MANY:
+            values[part.name] = list(part.field.related_model._base_manager.filter(pk__in=kept.get(part.name) or []))
+        elif part.kind == CHILDREN:
+            if siblings is None:
+                siblings = list(version.revision.version_set.select_related("content_type"))
+            values[part.name] = [_describe(child) for child in _children(part, siblings, instance.pk)]
+    return snapshot(instance, values)
+
+
+def _children(part, siblings, parent_pk):
+    model = part.child_model
+    found = []
+    for sibling in siblings:
+        if sibling.content_type.model_class() is not model:
+            continue
+        child = sibling._object_version.object
+        if isinstance(part.field, GenericRelation):
+            same_type = getattr(child, part.field.content_type_field_name + "_id") == _content_type_id(part)
+            linked = same_type and str(getattr(child, part.field.object_id_field_name)) == str(parent_pk)
+        else:
+            linked = getattr(child, part.field.field.attname) == parent_pk
+        if linked:
+            found.append(child)
+    return sorted(found, key=lambda child: (getattr(child, "position", 0), child.pk or 0))
+
+
+def _content_type_id(part):
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(part.field.model).pk
+
+
+def _describe(child):
+    try:
+        return str(child)
+    except ObjectDoesNotExist:  # it pointed at a record deleted since
+        return f"{child._meta.verbose_name} (deleted)"

@@ -6,6 +6,8 @@ must be described before review.
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from reversion.models import Version
 
 from articles.models import Article
 from review import workflow
@@ -246,3 +248,58 @@ def test_every_rich_text_field_is_checked_not_only_an_articles_body(editor):
 
     with pytest.raises(workflow.WorkflowError, match=r"“ice-pack\.png” in treatment"):
         workflow.perform(condition, "submit", editor)
+
+
+# --- History: inside the admin, any two versions compared ---------------------------------------------------
+
+
+def history_url(record):
+    return reverse(f"admin:{record._meta.app_label}_{record._meta.model_name}_history", args=[record.pk])
+
+
+def compare_url(record):
+    return reverse(f"admin:{record._meta.app_label}_{record._meta.model_name}_compare_versions", args=[record.pk])
+
+
+def test_any_two_versions_can_be_compared_word_by_word(client, editor):
+    article = ArticleFactory(draft=True, body="<p>Infusions take two hours.</p>")
+    client.force_login(editor)
+    change_through_admin(client, article)
+    change_through_admin(client, article, body="<p>Infusions take three hours.</p>")
+    change_through_admin(client, article, body="<p>Infusions take three to four hours.</p>", title="Infusion day")
+    first, second, _ = sorted(Version.objects.get_for_object(article), key=lambda version: version.pk)
+
+    page = client.get(compare_url(article), {"from": first.pk, "to": second.pk}).content.decode()
+    assert "<del>two </del><ins>three </ins>hours." in page
+    assert "Infusion day" not in page[page.index('id="version-diff"') :]
+
+    latest = client.get(compare_url(article)).content.decode()  # the last two by default
+    assert "three <ins>to four </ins>hours." in latest
+    assert "+ Infusion day</p>" in latest
+
+
+def test_the_history_of_a_published_record_explains_instead_of_refusing(client, reviewer, publish_through_review):
+    article = publish_through_review(ArticleFactory(draft=True))
+    client.force_login(reviewer)
+
+    page = client.get(history_url(article))
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "no old version can be restored into it" in text and "start a new version" in text
+    assert 'id="compare-versions"' in text or "No saved versions yet." in text
+
+
+def test_versions_are_compared_with_their_sources(client, editor):
+    source = SourceFactory(title="Dosing of immunoglobulin")
+    article = ArticleFactory(draft=True, body="<p>Doses vary.</p>")
+    client.force_login(editor)
+    change_through_admin(client, article, body="<p>Doses vary by weight.</p>")
+    CitationFactory(article=article, source=source, position=1)
+    change_through_admin(client, article, body=f"<p>Doses vary by weight {source.marker}.</p>")
+
+    page = client.get(compare_url(article)).content.decode()
+
+    diff = page[page.index('id="version-diff"') :]
+    assert "<h4>Citations</h4>" in diff or "<h4>Sources" in diff
+    assert "Dosing of immunoglobulin" in diff

@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib import admin, messages
@@ -6,7 +6,7 @@ from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -17,7 +17,11 @@ from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from review import workflow
 from review.admin import ReviewedAdmin
+from review.content import snapshot
+from review.diffing import content_diff
+from review.models import Status
 from richtext.fields import sanitize_html
 
 from . import services
@@ -217,6 +221,9 @@ class SourceAdmin(ReviewedAdmin):
         if request.method == "POST" and form.is_valid():
             article = form.cleaned_data["cite_in"]
             preview = form.records
+            updates = {int(number) for number in request.POST.getlist("update") if number.isdigit()}
+            if "import" in request.POST and updates:
+                return self._update_from_import(request, preview, updates)
             if "import" in request.POST:
                 chosen = {int(number) for number in request.POST.getlist("selected") if number.isdigit()}
                 try:
@@ -242,6 +249,33 @@ class SourceAdmin(ReviewedAdmin):
             "counts": _count_statuses(preview or []),
         }
         return TemplateResponse(request, "references/admin/import.html", context)
+
+    def _update_from_import(self, request, preview, numbers):
+        updated = []
+        try:
+            with transaction.atomic():
+                for record in preview:
+                    if record.number in numbers and record.existing is not None:
+                        updated.append(update_from_import(record.existing, record.reference, request.user))
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(
+                request, _("Nothing was updated: %(why)s") % {"why": " ".join(getattr(error, "messages", [str(error)]))}
+            )
+            return redirect("admin:references_source_import")
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d library record now holds the imported data, in a version that goes through review: "
+                "%(titles)s.",
+                "%(count)d library records now hold the imported data, in versions that go through review: "
+                "%(titles)s.",
+                len(updated),
+            )
+            % {"count": len(updated), "titles": get_text_list([f"“{source}”" for source in updated], _("and"))},
+        )  # fmt: skip
+        if len(updated) == 1:
+            return redirect("admin:references_source_change", updated[0].pk)
+        return redirect("admin:references_source_changelist")
 
     def _report_import(self, request, result, article):
         parts = []
@@ -354,6 +388,7 @@ class PreviewRow:
     selectable: bool
     checked: bool
     already_cited: bool
+    differences: list = field(default_factory=list)  # the library's record vs. the import, part by part
 
 
 def preview_rows(records, article, chosen=None):
@@ -365,8 +400,67 @@ def preview_rows(records, article, chosen=None):
         selectable = record.can_import and (record.existing is None or (article is not None and not already_cited))
         checked = selectable and (chosen is None or record.number in chosen)
         reference = format_reference(record.reference) if record.reference else ""
-        rows.append(PreviewRow(record, reference, selectable, checked, already_cited))
+        differences = import_differences(record.existing, record.reference) if record.existing else []
+        rows.append(PreviewRow(record, reference, selectable, checked, already_cited, differences))
     return rows
+
+
+def imported_values(reference):
+    """
+    What an imported reference says about a source, for updating the library's record: only what the file
+    gives (an export without an access date does not erase the library's), never the library's citation key.
+    """
+    values = {
+        name: value
+        for name, value in reference.source_fields().items()
+        if name != "citation_key" and value not in ("", None)
+    }
+    if reference.authors:
+        values["has_more_authors"] = reference.has_more_authors
+        values["authors"] = [
+            SourceAuthor(position=position, family_name=name.family, given_names=name.given)
+            for position, name in enumerate(reference.authors, start=1)
+        ]
+    return values
+
+
+def import_differences(source, reference):
+    """The library's ``source`` against the import, as the reviewer's diff shows changes."""
+    library = snapshot(source, {"authors": list(source.authors.all())})
+    return content_diff(Source, library, snapshot(source, {**imported_values(reference)}), context=0)
+
+
+@transaction.atomic
+def update_from_import(source, reference, by):
+    """
+    Write an imported reference onto the library's ``source`` through review: a published source gets a new
+    version (readers keep the reviewed one until it is fact-checked and published), a draft is edited in
+    place. Returns the record that now holds the imported data.
+    """
+    if not by.has_perm("references.change_source"):
+        raise PermissionDenied(_("You do not have permission to change sources."))
+    target = source
+    if source.status == Status.PUBLISHED and not source.is_working_copy:
+        target = workflow.start_new_version(source, by)
+    if not target.is_editable:
+        raise ValidationError(
+            _("“%(title)s” has a version that is %(status)s; it cannot take the imported data now.")
+            % {"title": source, "status": target.get_status_display().lower()}
+        )
+    values = imported_values(reference)
+    authors = values.pop("authors", None)
+    for name, value in values.items():
+        setattr(target, name, value)
+    target.last_edited_by = by
+    target.lock_version += 1
+    target.save()
+    if authors is not None:
+        target.authors.all().delete()
+        for author in authors:
+            author.source = target
+        SourceAuthor.objects.bulk_create(authors)
+    workflow.record_event(target, by, "edit", _("Updated from an imported reference file."))
+    return target
 
 
 def _count_statuses(preview):

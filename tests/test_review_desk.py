@@ -10,15 +10,23 @@ from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article
+from references.models import Source
 from review import workflow
 from tests.admin_forms import _AdminFormReader, admin_change_url, change_through_admin
-from tests.factories import ArticleFactory, CitationFactory, ConditionFactory, SideEffectFactory, SourceFactory
+from tests.factories import (
+    ArticleFactory,
+    CitationFactory,
+    ConditionFactory,
+    SideEffectFactory,
+    SourceAuthorFactory,
+    SourceFactory,
+)
 from tests.test_uploads import image_bytes
 
 pytestmark = pytest.mark.django_db
 
 Status = Article.Status
-MAIN_FORM = '<form enctype="multipart/form-data" method="post" id="article_form"'
+IMPORT_URL = reverse("admin:references_source_import")
 
 
 def form_data(client, record):
@@ -303,3 +311,58 @@ def test_versions_are_compared_with_their_sources(client, editor):
     diff = page[page.index('id="version-diff"') :]
     assert "<h4>Citations</h4>" in diff or "<h4>Sources" in diff
     assert "Dosing of immunoglobulin" in diff
+
+
+# --- Import that updates library records through review -------------------------------------------------------
+
+# Test data for the import mechanics; the added names are not checked against the publication.
+GUO_RIS = """TY  - JOUR
+AU  - Guo, Y.
+AU  - Tian, X.
+AU  - Wang, X.
+AU  - Xiao, Z.
+TI  - Adverse effects of immunoglobulin therapy
+T2  - Frontiers in Immunology
+J2  - Front Immunol
+PY  - 2018
+VL  - 9
+SP  - 1299
+DO  - 10.3389/fimmu.2018.01299
+ER  -
+"""
+
+
+def guo_in_the_library():
+    source = SourceFactory(
+        title="Adverse effects of immunoglobulin therapy", doi="10.3389/fimmu.2018.01299", has_more_authors=True
+    )
+    SourceAuthorFactory(source=source, family_name="Guo", given_names="Y", position=1)
+    SourceAuthorFactory(source=source, family_name="Tian", given_names="X", position=2)
+    return source
+
+
+def test_the_import_preview_shows_how_a_library_record_differs(client, editor):
+    guo_in_the_library()
+    client.force_login(editor)
+
+    page = client.post(IMPORT_URL, {"text": GUO_RIS}).content.decode()
+
+    differences = page[page.index('class="import-differences"') :]
+    assert "<h4>Authors</h4>" in differences
+    assert "+ Wang X</p>" in differences and "+ Xiao Z</p>" in differences
+    assert 'name="update"' in differences and "Start a new version of the library’s record" in differences
+
+
+def test_an_editor_updates_a_published_source_from_an_import_through_review(client, editor):
+    source = guo_in_the_library()
+    client.force_login(editor)
+
+    response = client.post(IMPORT_URL, {"text": GUO_RIS, "update": ["1"], "import": "1"})
+
+    copy = Source.objects.get(draft_of=source)
+    assert response.status_code == 302 and response.url == admin_change_url(copy)
+    assert [str(author) for author in copy.authors.all()] == ["Guo Y", "Tian X", "Wang X", "Xiao Z"]
+    assert copy.status == Status.DRAFT
+    source.refresh_from_db()
+    assert [str(author) for author in source.authors.all()] == ["Guo Y", "Tian X"]  # readers: until reviewed
+    assert source.citation_key == copy.citation_key

@@ -47,6 +47,7 @@ class ReviewedAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._check_described_images(cleaned)
         if self.instance.pk is None or "edit_version" not in cleaned:
             return cleaned
         model = type(self.instance)
@@ -74,6 +75,22 @@ class ReviewedAdminForm(forms.ModelForm):
                 code="stale",
             )
         return cleaned
+
+    def _check_described_images(self, cleaned):
+        """A description (``<image>_alt``) with no image would be published describing nothing."""
+        for name, field in self.fields.items():
+            alt = f"{name}_alt"
+            if not isinstance(field, forms.ImageField) or alt not in self.fields or name in self.errors:
+                continue
+            if (cleaned.get(alt) or "").strip() and not cleaned.get(name):
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        _("There is a description for this image but no image. Choose the image (again), or "
+                          "empty the description."),
+                        code="description_without_image",
+                    ),
+                )  # fmt: skip
 
 
 class ReviewDueFilter(admin.SimpleListFilter):
@@ -444,7 +461,8 @@ class ReviewedAdmin(VersionAdmin):
         its file was not kept and must be chosen again.
         """
         for name, uploaded in request.FILES.items():
-            if name in form.fields and isinstance(form.fields[name], forms.FileField):
+            # A file refused for what it is already says so; a good file lost to other errors must be chosen again.
+            if name in form.fields and isinstance(form.fields[name], forms.FileField) and name not in form.errors:
                 form.add_error(
                     name,
                     forms.ValidationError(

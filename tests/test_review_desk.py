@@ -366,3 +366,15 @@ def test_an_editor_updates_a_published_source_from_an_import_through_review(clie
     source.refresh_from_db()
     assert [str(author) for author in source.authors.all()] == ["Guo Y", "Tian X"]  # readers: until reviewed
     assert source.citation_key == copy.citation_key
+
+
+def test_an_image_description_without_an_image_is_refused_next_to_the_image(client, editor):
+    article = ArticleFactory(draft=True)
+    client.force_login(editor)
+
+    response = change_through_admin(client, article, hero_image_alt="An infusion chair")
+
+    assert response.status_code == 200
+    assert "a description for this image but no image" in str(response.context["adminform"].form.errors["hero_image"])
+    article.refresh_from_db()
+    assert article.hero_image_alt == ""

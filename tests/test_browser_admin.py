@@ -48,6 +48,13 @@ def open_change_page(driver, live_server, record):
     wait(driver, ready.presence_of_element_located((By.ID, "review-bar")))
 
 
+def save(driver):
+    """Press "Save and continue editing" at the foot of the form."""
+    button = driver.find_elements(By.NAME, "_continue")[-1]
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+
+
 def editor_ready(driver):
     wait(
         driver,
@@ -151,9 +158,7 @@ def test_a_refused_upload_says_next_to_the_field_to_choose_the_file_again(live_s
     desktop.find_element(By.ID, "id_hero_image").send_keys(str(picture))
     desktop.find_element(By.ID, "id_hero_image_alt").send_keys("An empty infusion chair")
 
-    save = desktop.find_elements(By.NAME, "_continue")[-1]
-    desktop.execute_script("arguments[0].scrollIntoView({block: 'center'})", save)
-    save.click()
+    save(desktop)
 
     summary = wait(desktop, ready.visibility_of_element_located((By.ID, "error-summary")))
     assert summary.location["y"] < desktop.find_element(By.ID, "id_title").location["y"]
@@ -181,3 +186,34 @@ def test_a_reviewer_decides_without_scrolling_past_the_form(live_server, desktop
     top = desktop.execute_script("return document.getElementById('review-bar').getBoundingClientRect().top")
     screenshot(desktop, "admin-reviewer-desk-scrolled")
     assert top == 0  # the state and the actions stay in view
+
+
+def test_two_tabs_the_second_save_is_refused_with_the_comparison_and_saving_again_works(live_server, desktop):
+    article = ArticleFactory(draft=True, title="Infusion day")
+    log_in(desktop, live_server, "Editors", "ella")
+    open_change_page(desktop, live_server, article)
+    first_tab = desktop.current_window_handle
+    desktop.switch_to.new_window("tab")
+    open_change_page(desktop, live_server, article)
+    desktop.find_element(By.ID, "id_dek").send_keys(" Saved in the second tab.")
+    save(desktop)
+    wait(desktop, ready.presence_of_element_located((By.CSS_SELECTOR, ".messagelist .success")))
+    desktop.close()
+    desktop.switch_to.window(first_tab)
+
+    title = desktop.find_element(By.ID, "id_title")
+    title.clear()
+    title.send_keys("Your infusion day")
+    save(desktop)
+
+    summary = wait(desktop, ready.visibility_of_element_located((By.ID, "error-summary")))
+    screenshot(desktop, "admin-two-tabs-refused")
+    assert "after you opened it" in summary.text
+    comparison = desktop.find_element(By.CSS_SELECTOR, ".stale-changes").text
+    assert "Saved version vs. your form" in comparison and "Saved in the second tab." in comparison
+    assert desktop.find_element(By.ID, "id_title").get_attribute("value") == "Your infusion day"
+    save(desktop)  # having read the comparison
+
+    wait(desktop, ready.presence_of_element_located((By.CSS_SELECTOR, ".messagelist .success")))
+    article.refresh_from_db()
+    assert article.title == "Your infusion day"

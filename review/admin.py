@@ -10,6 +10,7 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import get_object_or_404, redirect
@@ -291,7 +292,9 @@ class ReviewedAdmin(VersionAdmin):
     object_history_template = "admin/review/object_history.html"
 
     def history_view(self, request, object_id, extra_context=None):
-        obj = get_object_or_404(self.model, pk=object_id)
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:  # not a record's id: the admin answers as it does for any missing record
+            return super().history_view(request, object_id, extra_context)
         context = {
             "versions": self._versions(obj),
             "compare_url": reverse(

@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib import admin, messages
@@ -6,7 +6,7 @@ from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -17,14 +17,18 @@ from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from review import workflow
 from review.admin import ReviewedAdmin
+from review.content import snapshot
+from review.diffing import content_diff
+from review.models import Status
 from richtext.fields import sanitize_html
 
 from . import services
 from .crossref import CrossrefError
 from .formatting import format_reference, format_source
 from .forms import ImportForm, record_key
-from .markers import broken_markers, cited_fields, sync_citations, unknown_keys
+from .markers import broken_markers, cited_fields, render_record_text, sync_citations, unknown_keys
 from .models import Citation, Source, SourceAuthor
 from .views import export_response
 
@@ -217,6 +221,9 @@ class SourceAdmin(ReviewedAdmin):
         if request.method == "POST" and form.is_valid():
             article = form.cleaned_data["cite_in"]
             preview = form.records
+            updates = {int(number) for number in request.POST.getlist("update") if number.isdigit()}
+            if "import" in request.POST and updates:
+                return self._update_from_import(request, preview, updates)
             if "import" in request.POST:
                 chosen = {int(number) for number in request.POST.getlist("selected") if number.isdigit()}
                 try:
@@ -242,6 +249,33 @@ class SourceAdmin(ReviewedAdmin):
             "counts": _count_statuses(preview or []),
         }
         return TemplateResponse(request, "references/admin/import.html", context)
+
+    def _update_from_import(self, request, preview, numbers):
+        updated = []
+        try:
+            with transaction.atomic():
+                for record in preview:
+                    if record.number in numbers and record.existing is not None:
+                        updated.append(update_from_import(record.existing, record.reference, request.user))
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(
+                request, _("Nothing was updated: %(why)s") % {"why": " ".join(getattr(error, "messages", [str(error)]))}
+            )
+            return redirect("admin:references_source_import")
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d library record now holds the imported data, in a version that goes through review: "
+                "%(titles)s.",
+                "%(count)d library records now hold the imported data, in versions that go through review: "
+                "%(titles)s.",
+                len(updated),
+            )
+            % {"count": len(updated), "titles": get_text_list([f"“{source}”" for source in updated], _("and"))},
+        )  # fmt: skip
+        if len(updated) == 1:
+            return redirect("admin:references_source_change", updated[0].pk)
+        return redirect("admin:references_source_changelist")
 
     def _report_import(self, request, result, article):
         parts = []
@@ -354,6 +388,7 @@ class PreviewRow:
     selectable: bool
     checked: bool
     already_cited: bool
+    differences: list = field(default_factory=list)  # the library's record vs. the import, part by part
 
 
 def preview_rows(records, article, chosen=None):
@@ -365,8 +400,67 @@ def preview_rows(records, article, chosen=None):
         selectable = record.can_import and (record.existing is None or (article is not None and not already_cited))
         checked = selectable and (chosen is None or record.number in chosen)
         reference = format_reference(record.reference) if record.reference else ""
-        rows.append(PreviewRow(record, reference, selectable, checked, already_cited))
+        differences = import_differences(record.existing, record.reference) if record.existing else []
+        rows.append(PreviewRow(record, reference, selectable, checked, already_cited, differences))
     return rows
+
+
+def imported_values(reference):
+    """
+    What an imported reference says about a source, for updating the library's record: only what the file
+    gives (an export without an access date does not erase the library's), never the library's citation key.
+    """
+    values = {
+        name: value
+        for name, value in reference.source_fields().items()
+        if name != "citation_key" and value not in ("", None)
+    }
+    if reference.authors:
+        values["has_more_authors"] = reference.has_more_authors
+        values["authors"] = [
+            SourceAuthor(position=position, family_name=name.family, given_names=name.given)
+            for position, name in enumerate(reference.authors, start=1)
+        ]
+    return values
+
+
+def import_differences(source, reference):
+    """The library's ``source`` against the import, as the reviewer's diff shows changes."""
+    library = snapshot(source, {"authors": list(source.authors.all())})
+    return content_diff(Source, library, snapshot(source, {**imported_values(reference)}), context=0)
+
+
+@transaction.atomic
+def update_from_import(source, reference, by):
+    """
+    Write an imported reference onto the library's ``source`` through review: a published source gets a new
+    version (readers keep the reviewed one until it is fact-checked and published), a draft is edited in
+    place. Returns the record that now holds the imported data.
+    """
+    if not by.has_perm("references.change_source"):
+        raise PermissionDenied(_("You do not have permission to change sources."))
+    target = source
+    if source.status == Status.PUBLISHED and not source.is_working_copy:
+        target = workflow.start_new_version(source, by)
+    if not target.is_editable:
+        raise ValidationError(
+            _("“%(title)s” has a version that is %(status)s; it cannot take the imported data now.")
+            % {"title": source, "status": target.get_status_display().lower()}
+        )
+    values = imported_values(reference)
+    authors = values.pop("authors", None)
+    for name, value in values.items():
+        setattr(target, name, value)
+    target.last_edited_by = by
+    target.lock_version += 1
+    target.save()
+    if authors is not None:
+        target.authors.all().delete()
+        for author in authors:
+            author.source = target
+        SourceAuthor.objects.bulk_create(authors)
+    workflow.record_event(target, by, "edit", _("Updated from an imported reference file."))
+    return target
 
 
 def _count_statuses(preview):
@@ -377,6 +471,9 @@ def _count_statuses(preview):
 
 
 # --- Citations on the article's page -------------------------------------------------------------------------
+
+
+MARKER_PROBLEM = "citation_marker"
 
 
 class CitationFormSet(BaseGenericInlineFormSet):
@@ -393,19 +490,21 @@ class CitationFormSet(BaseGenericInlineFormSet):
         if twice:
             raise ValidationError(
                 _("Each source is listed once; remove the second entry of %(sources)s.")
-                % {"sources": get_text_list([f"“{title}”" for title in twice], _("and"))}
+                % {"sources": get_text_list([f"“{title}”" for title in twice], _("and"))},
+                code="listed_twice",
             )
         body = "\n".join(sanitize_html(getattr(self.instance, name, "") or "") for name in cited_fields(self.instance))
         problems = []
         broken = broken_markers(body)
         if broken:
-            problems.append(
+            problems.append(ValidationError(
                 _("These citation markers are not closed or contain formatting: %(markers)s. Write them as plain "
-                  "text, e.g. [cite:perez-2017].") % {"markers": get_text_list([f"“{m}”" for m in broken], _("and"))}
-            )  # fmt: skip
+                  "text, e.g. [cite:perez-2017].") % {"markers": get_text_list([f"“{m}”" for m in broken], _("and"))},
+                code=MARKER_PROBLEM,
+            ))  # fmt: skip
         unknown = unknown_keys(body)
         if unknown:
-            problems.append(
+            message = (
                 ngettext(
                     "The text cites %(markers)s, which is not a source in the library.",
                     "The text cites %(markers)s, which are not sources in the library.",
@@ -415,6 +514,7 @@ class CitationFormSet(BaseGenericInlineFormSet):
                 + " "
                 + _("Import or add the source first (Sources → Import references), or correct the marker.")
             )
+            problems.append(ValidationError(message, code=MARKER_PROBLEM))
         if problems:
             raise ValidationError(problems)
 
@@ -449,6 +549,36 @@ class CitingAdminMixin:
 
     def get_inlines(self, request, obj):
         return [*super().get_inlines(request, obj), CitationInline]
+
+    def rendered_parts(self, obj):
+        """The text with numbered superscripts, never a raw marker, and the numbered list of sources."""
+        citations = list(obj.citations.select_related("source").order_by("position", "id"))
+        rendered = dict(super().rendered_parts(obj))
+        rendered.update(render_record_text(obj, citations))
+        rendered["citations"] = format_html(
+            "<ol class='sources'>{}</ol>",
+            format_html_join(
+                "",
+                "<li id='source-{}'>{}</li>",
+                ((number, format_source(c.source)) for number, c in enumerate(citations, start=1)),
+            ),
+        ) if citations else ""  # fmt: skip
+        return rendered
+
+    def explain_refused_save(self, request, form, formsets):
+        """Citation-marker problems are problems of the text: shown next to the text that has them."""
+        super().explain_refused_save(request, form, formsets)
+        names = [name for name in cited_fields(form.instance) if name in form.fields]
+        for formset in formsets:
+            if not isinstance(formset, CitationFormSet) or not names:
+                continue
+            errors = formset.non_form_errors().as_data()
+            for error in errors:
+                if error.code == MARKER_PROBLEM:
+                    form.add_error(names[0], error)
+            formset._non_form_errors = formset.error_class(
+                [error for error in errors if error.code != MARKER_PROBLEM], error_class="nonform"
+            )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -10,18 +10,24 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from . import workflow
-from .content import live_dependents, parts, snapshot
-from .diffing import content_diff
+from .content import FIELD, live_dependents, parts, snapshot
+from .diffing import content_diff, version_snapshot
 from .models import FactCheck, ReviewEvent, Status
 
 
@@ -42,6 +48,7 @@ class ReviewedAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._check_described_images(cleaned)
         if self.instance.pk is None or "edit_version" not in cleaned:
             return cleaned
         model = type(self.instance)
@@ -69,6 +76,22 @@ class ReviewedAdminForm(forms.ModelForm):
                 code="stale",
             )
         return cleaned
+
+    def _check_described_images(self, cleaned):
+        """A description (``<image>_alt``) with no image would be published describing nothing."""
+        for name, field in self.fields.items():
+            alt = f"{name}_alt"
+            if not isinstance(field, forms.ImageField) or alt not in self.fields or name in self.errors:
+                continue
+            if (cleaned.get(alt) or "").strip() and not cleaned.get(name):
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        _("There is a description for this image but no image. Choose the image (again), or "
+                          "empty the description."),
+                        code="description_without_image",
+                    ),
+                )  # fmt: skip
 
 
 class ReviewDueFilter(admin.SimpleListFilter):
@@ -112,6 +135,33 @@ class MineFilter(admin.SimpleListFilter):
         if self.value() == "drafts":
             return queryset.drafts_of(request.user)
         return queryset
+
+
+# The name of the button that saves the form and then submits what was saved for review.
+SUBMIT_AFTER_SAVE = "_submit_for_review"
+
+
+def error_summary(form, formsets):
+    """
+    Every error of a refused save as ``[(anchor, label, message), ...]``, in page order, for the summary at
+    the top of the form: the form's fields, then each inline row's fields, then each inline's own errors.
+    """
+    found = [("", "", message) for message in form.non_field_errors()]
+    for name, errors in form.errors.items():
+        if name in form.fields:
+            found.extend((f"#{form[name].id_for_label or form[name].auto_id}", form[name].label, e) for e in errors)
+    for formset in formsets:
+        group = f"#{formset.prefix}-group"
+        for row in formset.forms:
+            for message in row.non_field_errors():
+                found.append((group, capfirst(formset.model._meta.verbose_name), message))
+            for name, errors in row.errors.items():
+                if name in row.fields:
+                    label = f"{capfirst(formset.model._meta.verbose_name)}: {row[name].label}"
+                    found.extend((f"#{row[name].auto_id}", label, error) for error in errors)
+        for message in formset.non_form_errors():
+            found.append((group, capfirst(formset.model._meta.verbose_name_plural), message))
+    return found
 
 
 def _error_text(error):
@@ -239,6 +289,55 @@ class ReviewedAdmin(VersionAdmin):
         }
         return super().revision_view(request, object_id, version_id, extra_context)
 
+    object_history_template = "admin/review/object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:  # not a record's id: the admin answers as it does for any missing record
+            return super().history_view(request, object_id, extra_context)
+        context = {
+            "versions": self._versions(obj),
+            "compare_url": reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_compare_versions", args=[obj.pk]
+            ),
+            "can_restore": self.has_change_permission(request, obj),
+            "status": obj.get_status_display().lower(),
+            **(extra_context or {}),
+        }
+        return super().history_view(request, object_id, context)
+
+    def _versions(self, obj):
+        return list(Version.objects.get_for_object(obj).select_related("revision", "revision__user"))
+
+    def compare_versions_view(self, request, object_id):
+        """Any two saved versions of a record side by side, as the reviewer's diff shows them."""
+        obj = get_object_or_404(self.model, pk=object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        versions = self._versions(obj)
+        by_id = {str(version.pk): version for version in versions}
+        older = by_id.get(request.GET.get("from", "")) or (versions[1] if len(versions) > 1 else None)
+        newer = by_id.get(request.GET.get("to", "")) or (versions[0] if versions else None)
+        if older is not None and newer is not None and older.revision_id > newer.revision_id:
+            older, newer = newer, older
+        changes = []
+        if older is not None and newer is not None:
+            changes = content_diff(
+                self.model, version_snapshot(self.model, older), version_snapshot(self.model, newer), context=2
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "title": _("Compare versions of “%(record)s”") % {"record": obj},
+            "versions": versions,
+            "older": older,
+            "newer": newer,
+            "changes": changes,
+            "history_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_history", args=[obj.pk]),
+        }
+        return TemplateResponse(request, "admin/review/compare_versions.html", context)
+
     # --- The workflow panel ------------------------------------------------------------------------------
 
     def get_urls(self):
@@ -253,6 +352,11 @@ class ReviewedAdmin(VersionAdmin):
                 "<int:object_id>/new-version/",
                 self.admin_site.admin_view(self.new_version_view),
                 name=f"{info}_new_version",
+            ),
+            path(
+                "<int:object_id>/history/compare/",
+                self.admin_site.admin_view(self.compare_versions_view),
+                name=f"{info}_compare_versions",
             ),
             path(
                 "<int:object_id>/discard-version/",
@@ -339,9 +443,95 @@ class ReviewedAdmin(VersionAdmin):
         if obj is not None:
             context.update(self.workflow_context(request, obj))
         form = context["adminform"].form if context.get("adminform") else None
+        formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
+        refused = request.method == "POST" and form is not None
+        if refused:
+            self.explain_refused_save(request, form, formsets)
+        editable = form is not None and (obj is None or self.has_change_permission(request, obj))
         context["stale_changes"] = getattr(form, "stale_changes", [])
         context["thing"] = self.opts.verbose_name
+        context["editable_form"] = editable
+        context["can_save_and_submit"] = editable and workflow.TRANSITIONS["submit"].available_to(
+            request.user, obj or self.model()
+        )
+        context["submit_refused"] = refused and SUBMIT_AFTER_SAVE in request.POST
+        context["error_summary"] = error_summary(form, formsets) if refused else []
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def explain_refused_save(self, request, form, formsets):
+        """
+        After a refused save: browsers never send a chosen file again, so say next to each file field that
+        its file was not kept and must be chosen again.
+        """
+        for name, uploaded in request.FILES.items():
+            # A file refused for what it is already says so; a good file lost to other errors must be chosen again.
+            if name in form.fields and isinstance(form.fields[name], forms.FileField) and name not in form.errors:
+                form.add_error(
+                    name,
+                    forms.ValidationError(
+                        _("The file you chose (“%(file)s”) was NOT saved, because the page had errors. Choose it "
+                          "again before you save.") % {"file": uploaded.name[:80]},
+                        code="choose_again",
+                    ),
+                )  # fmt: skip
+
+    # --- Saving and submitting in one step: what is on screen is what the reviewer gets --------------------
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if SUBMIT_AFTER_SAVE in request.POST:
+            return self._submit_after_save(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if SUBMIT_AFTER_SAVE in request.POST:
+            return self._submit_after_save(request, obj)
+        return super().response_change(request, obj)
+
+    def _submit_after_save(self, request, obj):
+        try:
+            result = workflow.perform(obj, "submit", request.user)
+        except (workflow.WorkflowError, PermissionDenied) as error:
+            messages.error(
+                request,
+                _("Your changes were saved, but NOT submitted for review: %(why)s") % {"why": _error_text(error)},
+            )
+            return redirect(self.change_url(obj))
+        messages.success(
+            request,
+            _("Your changes were saved and “%(title)s” was submitted for review. Withdraw it to edit again.")
+            % {"title": result},
+        )
+        return redirect(self.change_url(result))
+
+    # --- The reviewer's desk: the record as readers will see it ---------------------------------------------
+
+    def rendered_parts(self, obj):
+        """``{name: safe HTML}`` for the parts a model shows readers in its own way (e.g. with numbered citations)."""
+        return {}
+
+    def reader_view(self, obj):
+        """Each declared part of ``obj`` as readers will see it, ``[(label, safe HTML), ...]``; empty parts left out."""
+        rendered = self.rendered_parts(obj)
+        plain = snapshot(obj)
+        shown = []
+        for part in parts(self.model):
+            if part.name in rendered:
+                html = rendered[part.name]
+            elif part.kind != FIELD:
+                items = plain[part.name]
+                html = format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((item,) for item in items)))
+                html = html if items else ""
+            elif part.is_rich_text:
+                html = mark_safe(getattr(obj, part.name) or "")  # sanitized on save
+            elif isinstance(part.field, models.ImageField):
+                image = getattr(obj, part.name)
+                alt = getattr(obj, f"{part.name}_alt", "")
+                html = format_html('<img src="{}" alt="{}" class="reader-image">', image.url, alt) if image else ""
+            else:
+                html = format_html("{}", plain[part.name]) if plain[part.name] != "" else ""
+            if html:
+                shown.append((part.label, html))
+        return shown
 
     def workflow_context(self, request, obj):
         baseline, baseline_label = workflow.review_baseline(obj)
@@ -361,6 +551,8 @@ class ReviewedAdmin(VersionAdmin):
                 and request.user.has_perm(f"{opts.app_label}.delete_{opts.model_name}")
             ),
             "review_diff": content_diff(self.model, baseline or {}, snapshot(obj)),
+            "reader_view": self.reader_view(obj),
+            "visibility_text": self.visibility(obj),
             "review_diff_label": baseline_label or _("nothing (a first version: all of it is new)"),
             "separation_problem": workflow.separation_of_duties_problem(obj, request.user),
             "unpublished_dependencies": workflow.unpublished_dependencies(obj),

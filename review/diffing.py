@@ -4,24 +4,40 @@ editors whose save was refused because someone else saved first.
 
 Versions are compared as the plain data of :func:`review.content.snapshot`, part by part in the
 order the model declares them: rich text paragraph by paragraph, lists (conditions, citations,
-side effects…) item by item, everything else as one line.
+side effects…) item by item, everything else as one line. A changed line that replaces another is shown
+once, word by word, so a three-word edit in a long paragraph reads as three words.
 """
 
 import difflib
 import re
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ObjectDoesNotExist
+
 from richtext.fields import plain_text
 
-from .content import parts
+from .content import CHILDREN, FIELD, MANY, parts, snapshot
 
 _BLOCK_END = re.compile(r"</(?:p|h[2-4]|li|blockquote|tr|caption)>|<br\s*/?>", re.IGNORECASE)
+_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r'\b(src|alt)\s*=\s*"([^"]*)"', re.IGNORECASE)
+_WORDS = re.compile(r"\S+\s*")
+# Below this share of words in common two lines are different paragraphs, not one edited paragraph.
+SIMILAR_ENOUGH = 0.4
+
+
+@dataclass
+class Segment:
+    change: str  # "added", "removed" or "same"
+    text: str
 
 
 @dataclass
 class Line:
-    change: str  # "added", "removed" or "same"
+    change: str  # "added", "removed", "same", "changed" (word by word in ``segments``) or "gap"
     text: str
+    segments: list = field(default_factory=list)
 
 
 @dataclass
@@ -31,9 +47,39 @@ class FieldChange:
     lines: list = field(default_factory=list)
 
 
+def _describe_image(match):
+    attributes = {name.lower(): value for name, value in _ATTRIBUTE.findall(match.group(0))}
+    alt = attributes.get("alt", "").strip()
+    return f" [image {attributes.get('src', '')}: {alt or 'no description'}] "
+
+
 def paragraphs(html):
-    """The body as a list of plain-text paragraphs, headings and list items."""
-    return [text for text in (plain_text(block) for block in _BLOCK_END.split(html or "")) if text]
+    """
+    The body as a list of plain-text paragraphs, headings and list items; an image counts as a line
+    with its address and description, so a new picture or a changed alt text shows in the diff.
+    """
+    html = _IMAGE.sub(_describe_image, html or "")
+    return [text for text in (plain_text(block) for block in _BLOCK_END.split(html)) if text]
+
+
+def word_diff(old, new):
+    """``new`` against ``old`` as :class:`Segment`s of whole words."""
+    before, after = _WORDS.findall(old), _WORDS.findall(new)
+    segments = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
+        if tag == "equal":
+            segments.append(Segment("same", "".join(after[j1:j2])))
+            continue
+        if i2 > i1:
+            segments.append(Segment("removed", "".join(before[i1:i2])))
+        if j2 > j1:
+            segments.append(Segment("added", "".join(after[j1:j2])))
+    return segments
+
+
+def _similar(old, new):
+    before, after = old.split(), new.split()
+    return difflib.SequenceMatcher(a=before, b=after, autojunk=False).ratio() >= SIMILAR_ENOUGH
 
 
 def _as_lines(part, value):
@@ -49,9 +95,14 @@ def _diff_lines(old, new):
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
         if tag == "equal":
             lines.extend(Line("same", text) for text in old[i1:i2])
-        else:
-            lines.extend(Line("removed", text) for text in old[i1:i2])
-            lines.extend(Line("added", text) for text in new[j1:j2])
+            continue
+        removed, added = list(old[i1:i2]), list(new[j1:j2])
+        # An edited paragraph is shown once, word by word; what has no counterpart stays a whole line.
+        while removed and added and _similar(removed[0], added[0]):
+            before, after = removed.pop(0), added.pop(0)
+            lines.append(Line("changed", after, word_diff(before, after)))
+        lines.extend(Line("removed", text) for text in removed)
+        lines.extend(Line("added", text) for text in added)
     return lines
 
 
@@ -80,3 +131,55 @@ def content_diff(model, old, new, context=1):
         collapsed = [line for index, line in enumerate(shown) if line or (index and shown[index - 1])]
         changes.append(FieldChange(name, label, [line or Line("gap", "…") for line in collapsed]))
     return changes
+
+
+def version_snapshot(model, version):
+    """
+    The declared content of ``model`` as django-reversion kept it in ``version``, in the shape of
+    :func:`~review.content.snapshot`, so any two versions compare with :func:`content_diff`. Lists of
+    child rows come from the other versions saved in the same revision.
+    """
+    instance = version._object_version.object
+    kept = version.field_dict
+    values = {}
+    siblings = None
+    for part in parts(model):
+        if part.kind == FIELD:
+            values[part.name] = getattr(instance, part.name, None)
+        elif part.kind == MANY:
+            values[part.name] = list(part.field.related_model._base_manager.filter(pk__in=kept.get(part.name) or []))
+        elif part.kind == CHILDREN:
+            if siblings is None:
+                siblings = list(version.revision.version_set.select_related("content_type"))
+            values[part.name] = [_describe(child) for child in _children(part, siblings, instance.pk)]
+    return snapshot(instance, values)
+
+
+def _children(part, siblings, parent_pk):
+    model = part.child_model
+    found = []
+    for sibling in siblings:
+        if sibling.content_type.model_class() is not model:
+            continue
+        child = sibling._object_version.object
+        if isinstance(part.field, GenericRelation):
+            same_type = getattr(child, part.field.content_type_field_name + "_id") == _content_type_id(part)
+            linked = same_type and str(getattr(child, part.field.object_id_field_name)) == str(parent_pk)
+        else:
+            linked = getattr(child, part.field.field.attname) == parent_pk
+        if linked:
+            found.append(child)
+    return sorted(found, key=lambda child: (getattr(child, "position", 0), child.pk or 0))
+
+
+def _content_type_id(part):
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(part.field.model).pk
+
+
+def _describe(child):
+    try:
+        return str(child)
+    except ObjectDoesNotExist:  # it pointed at a record deleted since
+        return f"{child._meta.verbose_name} (deleted)"

@@ -19,6 +19,7 @@ by a middleware before any page is built (no cron job, no worker).
 
 import dataclasses
 import datetime
+import re
 from dataclasses import dataclass
 
 import reversion
@@ -31,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
-from .content import copy_content, dependencies, reviewed_models, snapshot
+from .content import FIELD, copy_content, dependencies, parts, reviewed_models, snapshot
 from .models import FactCheck, ReviewEvent, Status
 
 # How far in the past a publication time may be (a form filled in a minute ago), never more.
@@ -174,6 +175,8 @@ def perform(obj, name, by, comment="", at=None, substantive=True):
         raise WorkflowError(_("Add a comment that says why."))
     if "\x00" in comment:
         raise WorkflowError(_("The comment contains a character that cannot be stored (a NUL byte). Remove it."))
+    if name == "submit":
+        _check_images_are_described(obj)
     if name == "fact_check":
         return _fact_check(obj, transition, by, comment)
     if name == "publish":
@@ -181,6 +184,38 @@ def perform(obj, name, by, comment="", at=None, substantive=True):
     if name == "cancel_schedule":
         forget_next_due()
     return _move(obj, transition, by, comment)
+
+
+_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r'\b([a-z-]+)\s*=\s*"([^"]*)"', re.IGNORECASE)
+
+
+def undescribed_images(obj):
+    """
+    ``[(part label, image file name), ...]`` for the images in ``obj``'s rich text that have no description
+    (``alt`` text) and are not marked as decorative (``role="presentation"``).
+    """
+    found = []
+    for part in parts(type(obj)):
+        if part.kind != FIELD or not part.is_rich_text:
+            continue
+        for tag in _IMAGE.findall(getattr(obj, part.name) or ""):
+            attributes = {name.lower(): value for name, value in _ATTRIBUTE.findall(tag)}
+            if attributes.get("alt", "").strip() or attributes.get("role") == "presentation":
+                continue
+            found.append((part.label, attributes.get("src", "").rsplit("/", 1)[-1] or _("an image")))
+    return found
+
+
+def _check_images_are_described(obj):
+    missing = undescribed_images(obj)
+    if missing:
+        raise WorkflowError(
+            _("Describe every image before submitting: %(images)s has no description (alt text). In the editor, "
+              "double-click the image and fill in “Alternative text”; if it is purely decorative, mark it "
+              "role=\"presentation\" in the source view.")
+            % {"images": "; ".join(f"“{name}” in {label.lower()}" for label, name in missing)}
+        )  # fmt: skip
 
 
 def _move(obj, transition, by, comment="", **changes):

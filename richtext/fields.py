@@ -36,7 +36,7 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "width", "height", "title"},
+    "img": {"src", "alt", "width", "height", "title", "role"},  # role="presentation": a decorative image
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
 }

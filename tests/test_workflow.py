@@ -415,8 +415,8 @@ def test_reviewer_sees_what_changed_since_the_published_version(client, editor_u
     client.force_login(reviewer_user)
     page = client.get(change_url(copy)).content.decode()
     assert "What changed since the published version" in page
-    assert 'diff-removed">− Old advice.' in page
-    assert 'diff-added">+ New advice.' in page
+    # One edited paragraph, shown once and word by word.
+    assert "<del>Old </del><ins>New </ins>advice." in page
 
 
 def test_starting_a_new_version_twice_reuses_it(client, editor_user, live_article):

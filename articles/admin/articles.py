@@ -70,7 +70,8 @@ class ArticleAdmin(CitingAdminMixin, ReviewedAdmin):
 
     @admin.display(description=_("body"))
     def rendered_body(self, article):
-        return mark_safe(f'<div class="rendered-body">{article.body}</div>')  # sanitized on save
+        body = self.rendered_parts(article)["body"]  # numbered citations, as readers see them; sanitized on save
+        return mark_safe(f'<div class="rendered-body">{body}</div>')
 
     @admin.display(description=_("title"), ordering="title")
     def display_title(self, article):

@@ -16,28 +16,34 @@ RELATED_ARTICLES = 4
 RECENT_ARTICLES = 5
 
 
-def published_citations():
-    """A record's numbered sources as readers see them: published sources only, with their authors."""
-    return Prefetch("citations", queryset=Citation.objects.for_display().filter(source__in=Source.objects.published()))
+def with_review_note(queryset):
+    """What a page's review note and numbered sources need: its fact-checker and its published sources."""
+    sources = Citation.objects.for_display().filter(source__in=Source.objects.published())
+    return queryset.select_related("fact_checker").prefetch_related(Prefetch("citations", queryset=sources))
 
 
 class PreviewMixin:
     """
-    Readers get published content only; staff who may view unpublished content
-    see it too (a preview), never cached so a draft cannot linger anywhere.
+    The page of one reviewed record (``model``). Readers get published records only; staff who may view
+    the model see every record too (a preview), never cached so a draft cannot linger anywhere.
     """
 
-    preview_permission = None
+    def records(self):
+        return self.model.objects.visible_to(self.request.user)
 
-    def is_visible_to_readers(self, obj):
-        return obj.is_live
+    def with_page_data(self, queryset):
+        """``queryset`` with what the page shows besides the record, fetched in a fixed number of queries."""
+        return queryset
+
+    def get_queryset(self):
+        return self.with_page_data(self.records())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(preview=not self.is_visible_to_readers(self.object), **kwargs)
+        return super().get_context_data(preview=not self.object.is_live, **kwargs)
 
     def can_preview(self):
-        user = self.request.user
-        return user.is_authenticated and user.has_perm(self.preview_permission)
+        user, opts = self.request.user, self.model._meta
+        return user.is_authenticated and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
@@ -76,10 +82,10 @@ class ArticleListView(ListView):
 
 
 class ArticleDetailView(PreviewMixin, DetailView):
-    preview_permission = "articles.view_article"
+    model = Article
 
-    def get_queryset(self):
-        return Article.objects.visible_to(self.request.user).for_detail()
+    def with_page_data(self, queryset):
+        return queryset.for_detail()
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -135,13 +141,12 @@ class StaffPreviewMixin:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def get_queryset(self):
-        return self.preview_queryset()
+    def records(self):
+        return self.model.objects.all()
 
 
 class ArticlePreviewView(StaffPreviewMixin, ArticleDetailView):
-    def preview_queryset(self):
-        return Article.objects.for_detail()
+    pass
 
 
 class ConditionListView(ListView):
@@ -150,14 +155,10 @@ class ConditionListView(ListView):
 
 
 class ConditionDetailView(PreviewMixin, DetailView):
-    preview_permission = "articles.view_condition"
+    model = Condition
 
-    def get_queryset(self):
-        return (
-            Condition.objects.visible_to(self.request.user)
-            .select_related("fact_checker")
-            .prefetch_related(published_citations())
-        )
+    def with_page_data(self, queryset):
+        return with_review_note(queryset)
 
     def get_context_data(self, **kwargs):
         condition = self.object
@@ -183,15 +184,10 @@ class ProductListView(ListView):
 
 
 class ProductDetailView(PreviewMixin, DetailView):
-    preview_permission = "articles.view_product"
+    model = Product
 
-    def get_queryset(self):
-        return (
-            Product.objects.visible_to(self.request.user)
-            .for_detail()
-            .select_related("fact_checker")
-            .prefetch_related(published_citations())
-        )
+    def with_page_data(self, queryset):
+        return with_review_note(queryset.for_detail())
 
     def get_context_data(self, **kwargs):
         product = self.object
@@ -220,14 +216,10 @@ class SideEffectListView(ListView):
 
 
 class SideEffectDetailView(PreviewMixin, DetailView):
-    preview_permission = "articles.view_sideeffect"
+    model = SideEffect
 
-    def get_queryset(self):
-        return (
-            SideEffect.objects.visible_to(self.request.user)
-            .select_related("fact_checker")
-            .prefetch_related(published_citations())
-        )
+    def with_page_data(self, queryset):
+        return with_review_note(queryset)
 
     def get_context_data(self, **kwargs):
         effect = self.object
@@ -242,10 +234,7 @@ class SideEffectDetailView(PreviewMixin, DetailView):
 
 
 class ContributorDetailView(PreviewMixin, DetailView):
-    preview_permission = "articles.view_contributor"
-
-    def get_queryset(self):
-        return Contributor.objects.visible_to(self.request.user)
+    model = Contributor
 
     def get_context_data(self, **kwargs):
         published = Article.objects.published().for_listing()
@@ -264,20 +253,16 @@ class ExpertBoardView(ListView):
 
 
 class ConditionPreviewView(StaffPreviewMixin, ConditionDetailView):
-    def preview_queryset(self):
-        return Condition.objects.select_related("fact_checker").prefetch_related(published_citations())
+    pass
 
 
 class ProductPreviewView(StaffPreviewMixin, ProductDetailView):
-    def preview_queryset(self):
-        return Product.objects.for_detail().select_related("fact_checker").prefetch_related(published_citations())
+    pass
 
 
 class SideEffectPreviewView(StaffPreviewMixin, SideEffectDetailView):
-    def preview_queryset(self):
-        return SideEffect.objects.select_related("fact_checker").prefetch_related(published_citations())
+    pass
 
 
 class ContributorPreviewView(StaffPreviewMixin, ContributorDetailView):
-    def preview_queryset(self):
-        return Contributor.objects.all()
+    pass

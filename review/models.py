@@ -113,15 +113,6 @@ class ReviewedQuerySet(models.QuerySet):
             return self.originals()
         return self.published()
 
-    def awaiting_fact_check(self):
-        return self.filter(status=Status.IN_REVIEW)
-
-    def changes_requested(self):
-        return self.filter(status=Status.CHANGES_REQUESTED)
-
-    def ready_to_publish(self):
-        return self.filter(status=Status.FACT_CHECKED)
-
     def scheduled(self):
         return self.filter(is_scheduled())
 

@@ -2,10 +2,9 @@
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.people import PASSWORD, member_of
 from tests.test_browser import ARTICLE, chromium, demo, sized  # noqa: F401  (fixtures)
+from tests.test_browser_admin import editor_ready, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,18 +37,10 @@ def test_an_article_page_breaks_no_rule_of_its_policy(browser, live_server, demo
 
 
 def test_ckeditor_works_in_the_admin_under_its_policy(browser, live_server, demo):  # noqa: F811
-    member_of("Editors", "rosa")
-    browser.get(live_server.url + "/admin/login/")
-    browser.find_element(By.NAME, "username").send_keys("rosa")
-    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    log_in(browser, live_server, "Editors", "rosa")  # waits for the login to land before moving on
 
     browser.get(live_server.url + "/admin/articles/article/add/")
-    WebDriverWait(browser, 20).until(
-        lambda driver: driver.execute_script(
-            "return !!(window.CKEDITOR && CKEDITOR.instances.id_body && CKEDITOR.instances.id_body.status === 'ready')"
-        )
-    )
+    editor_ready(browser)
     browser.execute_script("CKEDITOR.instances.id_body.setData('<h2>Before the infusion</h2><p>Drink water.</p>')")
 
     assert "Drink water." in browser.execute_script("return CKEDITOR.instances.id_body.getData()")

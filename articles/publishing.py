@@ -15,8 +15,10 @@ stored in the old shape are rendered on the fly until then).
 """
 
 import datetime
+import json
 from types import SimpleNamespace
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -30,7 +32,7 @@ from .models import Article, Condition, Product, SideEffect
 from .rendering import Heading, Outline, group_side_effects, reading_minutes
 from .structured_data import StructuredData, absolutize
 
-FORMAT = 1
+FORMAT = 2
 
 
 def published_citations():
@@ -57,6 +59,11 @@ def breadcrumbs(article, conditions):
 
 def _date(value):
     return value.isoformat() if value else None
+
+
+def _json(data):
+    # Kept as text: PostgreSQL's jsonb would reorder the keys, and JSON-LD reads best in the order it is built.
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
 
 
 def _sources(citations, text):
@@ -125,12 +132,14 @@ def article_parts(article):
         "reading_minutes": reading_minutes(article.body),
         "side_effect_groups": _side_effect_groups(article.article_side_effects.all()),
         "sources": _sources(citations, cited_text(article)),
-        "structured_data": StructuredData().article_page(
-            article,
-            conditions=conditions,
-            products=products,
-            breadcrumbs=breadcrumbs(article, conditions),
-            reviewed_on=reviewed_on(article),
+        "structured_data": _json(
+            StructuredData().article_page(
+                article,
+                conditions=conditions,
+                products=products,
+                breadcrumbs=breadcrumbs(article, conditions),
+                reviewed_on=reviewed_on(article),
+            )
         ),
     }
 
@@ -159,7 +168,7 @@ def condition_parts(condition):
     return {
         "format": FORMAT,
         **_text_and_sources(condition),
-        "structured_data": StructuredData().condition_page(condition, approved_products=products),
+        "structured_data": _json(StructuredData().condition_page(condition, approved_products=products)),
     }
 
 
@@ -170,8 +179,10 @@ def product_parts(product):
         "format": FORMAT,
         **_text_and_sources(product),
         "side_effect_groups": _side_effect_groups(links),
-        "structured_data": StructuredData().product_page(
-            product, side_effects=[link.side_effect for link in links], approvals=list(product.approvals.all())
+        "structured_data": _json(
+            StructuredData().product_page(
+                product, side_effects=[link.side_effect for link in links], approvals=list(product.approvals.all())
+            )
         ),
     }
 
@@ -181,7 +192,7 @@ def side_effect_parts(effect):
     return {
         "format": FORMAT,
         **_text_and_sources(effect),
-        "structured_data": StructuredData().side_effect_page(effect),
+        "structured_data": _json(StructuredData().side_effect_page(effect)),
     }
 
 
@@ -229,7 +240,7 @@ def _text(data, request):
 
 
 def _structured_data(data, request):
-    return absolutize(data, request.build_absolute_uri("/").rstrip("/"))
+    return absolutize(json.loads(data), request.build_absolute_uri("/").rstrip("/"))
 
 
 def _as_is(data, request):

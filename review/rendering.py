@@ -122,7 +122,7 @@ def refresh(record, also=()):
     pages = list(also) + [page for page in pages_showing(record) if (type(page), page.pk) not in seen]
     for page in pages:
         if (type(page), page.pk) != (type(record), record.pk):
-            render(type(page).objects.get(pk=page.pk))
+            render(page)  # reads the page's current row itself
     return record
 
 

@@ -31,6 +31,7 @@ run: demo  ## Set up and serve the site with demo content on SQLite (development
 serve: install  ## Production mode: gunicorn, DEBUG off, WhiteNoise for static files (set DJANGO_SECRET_KEY etc.).
 	DJANGO_DEBUG=false $(MANAGE) collectstatic --noinput --verbosity 0
 	DJANGO_DEBUG=false $(MANAGE) migrate --noinput
+	DJANGO_DEBUG=false $(MANAGE) render_published
 	DJANGO_DEBUG=false GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} $(BIN)/gunicorn -c gunicorn.conf.py ivig_site.wsgi
 
 BACKUP_DIR ?= backups

@@ -1,10 +1,12 @@
 """
-What reader pages compute from stored content at render time: the table of contents and heading anchors of
-a rich-text body, reading time, and side effects grouped the way patients look for them.
+What reader pages compute from a record's content: the table of contents and heading anchors of a rich-text
+body, reading time, and side effects grouped the way patients look for them. ``articles.publishing`` calls
+these once, when a record is published, and stores the result (see ``review.rendering``).
 
 Nothing here touches the database; it works on sanitized rich text (see ``richtext.fields``) and on rows
 that were already fetched. In-text citation markers (``[cite:…]``, see ``references.markers``) are left in
-the HTML for the ``cite_markers`` filter and kept out of headings' ids, the table of contents and word counts.
+the HTML for ``references.markers.render_citations`` and kept out of headings' ids, the table of contents and
+word counts.
 """
 
 import math

@@ -25,11 +25,39 @@ def _date(value):
     return value.isoformat() if value else None
 
 
-class StructuredData:
-    """Builds JSON-LD for one request, whose host makes the URLs absolute."""
+def _relative(path):
+    return path
 
-    def __init__(self, request):
-        self.absolute = request.build_absolute_uri
+
+# The properties that hold our own addresses; stored site-relative ("/articles/…"), completed per request.
+URL_KEYS = frozenset({"@id", "url", "item", "image"})
+
+
+def absolutize(data, origin):
+    """
+    ``data`` (JSON-LD built without a request) with every site-relative address made absolute with
+    ``origin`` (e.g. ``https://example.org``); addresses elsewhere are left as they are.
+    """
+    if isinstance(data, dict):
+        return {
+            key: origin + value
+            if key in URL_KEYS and isinstance(value, str) and value.startswith("/") and not value.startswith("//")
+            else absolutize(value, origin)
+            for key, value in data.items()
+        }
+    if isinstance(data, list):
+        return [absolutize(item, origin) for item in data]
+    return data
+
+
+class StructuredData:
+    """
+    Builds JSON-LD. Given a request, its host makes the URLs absolute; without one (when a page is rendered
+    at publication) they stay site-relative and :func:`absolutize` completes them for each request.
+    """
+
+    def __init__(self, request=None):
+        self.absolute = request.build_absolute_uri if request is not None else _relative
 
     def url(self, obj):
         return self.absolute(obj.get_absolute_url())

@@ -6,20 +6,18 @@ from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 
 from feedback.forms import FeedbackForm
-from references.models import Citation, Source
+from review.rendering import with_stored_parts
 
 from .models import Article, Condition, Contributor, Product, ProductSideEffect, SideEffect
-from .rendering import Outline, group_side_effects, reading_minutes
-from .structured_data import StructuredData
+from .publishing import breadcrumbs, page_context, reviewed_on
 
 RELATED_ARTICLES = 4
 RECENT_ARTICLES = 5
 
 
 def with_review_note(queryset):
-    """What a page's review note and numbered sources need: its fact-checker and its published sources."""
-    sources = Citation.objects.for_display().filter(source__in=Source.objects.published())
-    return queryset.select_related("fact_checker").prefetch_related(Prefetch("citations", queryset=sources))
+    """What a page's review note needs besides its stored parts (the numbered sources): its fact-checker."""
+    return with_stored_parts(queryset).select_related("fact_checker")
 
 
 class PreviewMixin:
@@ -85,47 +83,37 @@ class ArticleDetailView(PreviewMixin, DetailView):
     model = Article
 
     def with_page_data(self, queryset):
-        return queryset.for_detail()
+        # What the page shows live; the body, sources, side effects and JSON-LD come from page_context().
+        return (
+            with_stored_parts(queryset)
+            .select_related("author", "fact_checker")
+            .prefetch_related(
+                Prefetch("conditions", queryset=Condition.objects.published().order_by("name")),
+                Prefetch("products", queryset=Product.objects.published().for_listing()),
+            )
+        )
 
     def get_context_data(self, **kwargs):
         article = self.object
         conditions = list(article.conditions.all())
         products = list(article.products.all())
-        breadcrumbs = self.breadcrumbs(article, conditions)
         related = list(Article.objects.published().related_to(article).for_listing()[:RELATED_ARTICLES])
         recent = (
             Article.objects.published()
             .exclude(pk__in=[article.pk, *(other.pk for other in related)])
             .for_listing()[:RECENT_ARTICLES]
         )
-        # Until the workflow records a review date, a fact-checked article was last checked when last updated.
-        reviewed_on = article.last_reviewed_on or (article.updated_on if article.fact_checker_id else None)
-        outline = Outline.from_html(article.body)
         return super().get_context_data(
-            outline=outline,
-            reading_minutes=reading_minutes(article.body),
             conditions=conditions,
             products=products,
-            breadcrumbs=breadcrumbs,
-            reviewed_on=reviewed_on,
-            side_effect_groups=group_side_effects(article.article_side_effects.all()),
+            breadcrumbs=breadcrumbs(article, conditions),
+            reviewed_on=reviewed_on(article),
             related_articles=related,
             recent_articles=recent,
             feedback_form=FeedbackForm() if article.is_live else None,
-            structured_data=StructuredData(self.request).article_page(
-                article, conditions=conditions, products=products, breadcrumbs=breadcrumbs, reviewed_on=reviewed_on
-            ),
+            **page_context(article, self.request),
             **kwargs,
         )
-
-    @staticmethod
-    def breadcrumbs(article, conditions):
-        """``[(name, url), ...]``: home, the article's condition if it has just one (else all articles), itself."""
-        if len(conditions) == 1:
-            parent = (conditions[0].short_name, conditions[0].get_absolute_url())
-        else:
-            parent = ("Articles", reverse("articles:article_list"))
-        return [("Home", reverse("articles:home")), parent, (article.title, article.get_absolute_url())]
 
 
 class StaffPreviewMixin:
@@ -168,12 +156,11 @@ class ConditionDetailView(PreviewMixin, DetailView):
             .select_related("product")
             .order_by("product__brand_name", "region")
         )
-        products = list({approval.product.pk: approval.product for approval in approvals}.values())
         return super().get_context_data(
             articles_by_kind=group_by_kind(articles),
             approvals=approvals,
             related_conditions=condition.related_conditions.published(),
-            structured_data=StructuredData(self.request).condition_page(condition, approved_products=products),
+            **page_context(condition, self.request),
             **kwargs,
         )
 
@@ -187,19 +174,15 @@ class ProductDetailView(PreviewMixin, DetailView):
     model = Product
 
     def with_page_data(self, queryset):
-        return with_review_note(queryset.for_detail())
+        return with_review_note(queryset.for_listing())
 
     def get_context_data(self, **kwargs):
         product = self.object
-        links = list(product.product_side_effects.all())
         approvals = list(product.approvals.all())
         return super().get_context_data(
             approvals=approvals,
-            side_effect_groups=group_side_effects(links),
             articles=Article.objects.published().filter(products=product).for_listing(),
-            structured_data=StructuredData(self.request).product_page(
-                product, side_effects=[link.side_effect for link in links], approvals=approvals
-            ),
+            **page_context(product, self.request),
             **kwargs,
         )
 
@@ -227,7 +210,7 @@ class SideEffectDetailView(PreviewMixin, DetailView):
             product_links=ProductSideEffect.objects.filter(
                 side_effect=effect, product__in=Product.objects.published()
             ).select_related("product"),
-            structured_data=StructuredData(self.request).side_effect_page(effect),
+            **page_context(effect, self.request),
             articles=Article.objects.published().filter(side_effects=effect).for_listing(),
             **kwargs,
         )

@@ -400,3 +400,23 @@ class FactCheck(AboutRecord):
 
     def __str__(self):
         return f"{self.content_type.name} #{self.object_id} checked by {self.contributor} on {self.checked_at:%Y-%m-%d}"
+
+
+class RenderedPage(AboutRecord):
+    """
+    What the reader page of one published record shows, rendered when it was published (see
+    :mod:`review.rendering`). Kept apart from the record's row so lists of records never load it.
+    """
+
+    parts = models.JSONField(_("page parts"), help_text=_("Computed at publication; never edited."))
+    rendered_at = models.DateTimeField(_("rendered at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("rendered page")
+        verbose_name_plural = _("rendered pages")
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="review_renderedpage_one_per_record")
+        ]
+
+    def __str__(self):
+        return f"{self.content_type.name} #{self.object_id} rendered {self.rendered_at:%Y-%m-%d %H:%M}"

@@ -34,6 +34,7 @@ from reversion.models import Version
 
 from .content import FIELD, copy_content, dependencies, parts, reviewed_models, snapshot
 from .models import FactCheck, ReviewEvent, Status
+from .rendering import pages_showing, refresh
 
 # How far in the past a publication time may be (a form filled in a minute ago), never more.
 PAST_TOLERANCE = datetime.timedelta(minutes=5)
@@ -183,6 +184,8 @@ def perform(obj, name, by, comment="", at=None, substantive=True):
         return _publish(obj, transition, by, comment, at, substantive)
     if name == "cancel_schedule":
         forget_next_due()
+    if name in ("unpublish", "archive"):
+        return refresh(_move(obj, transition, by, comment))
     return _move(obj, transition, by, comment)
 
 
@@ -289,7 +292,7 @@ def _publish(obj, transition, by, comment, at, substantive):
             changes["last_updated"] = timezone.localdate(changes["published_at"])
         elif substantive:
             changes["last_updated"] = timezone.localdate()
-        return _move(obj, transition, by, comment, **changes)
+        return refresh(_move(obj, transition, by, comment, **changes))
     if at is not None and at > now:
         # The published version stays live until then; publish_due() swaps them at ``at``.
         last_updated = timezone.localdate(at) if substantive else obj.draft_of.last_updated
@@ -313,6 +316,7 @@ def _publish(obj, transition, by, comment, at, substantive):
 def _publish_copy(copy, by, comment):
     """Write a working copy's content onto its original, move its records there and delete it."""
     original = _locked(copy.draft_of)
+    shown_before = pages_showing(original)
     copy_content(copy, original)
     for field in ("fact_checker_id", "last_reviewed_on", "next_review_due", "review_reason", "last_edited_by_id"):
         setattr(original, field, getattr(copy, field))
@@ -327,7 +331,7 @@ def _publish_copy(copy, by, comment):
         reversion.add_to_revision(original)
     record_event(original, by, "publish_new_version", comment, copy.status, Status.PUBLISHED)
     _forget(copy)
-    return original
+    return refresh(original, also=shown_before)
 
 
 def _next_review_due(obj, reviewed_on):

@@ -57,6 +57,8 @@ class ArticleQuerySet(ReviewedQuerySet):
 
 
 class Article(Reviewed):
+    page_parts = "articles.publishing.article_parts"
+
     class Kind(models.TextChoices):
         CONDITION_OVERVIEW = "condition_overview", _("Condition overview")
         TREATMENT_GUIDE = "treatment_guide", _("Treatment guide")

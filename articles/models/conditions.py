@@ -15,6 +15,7 @@ ICD10_PATTERN = r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$"
 
 
 class Condition(Reviewed):
+    page_parts = "articles.publishing.condition_parts"
     reviewed_content = [
         "name",
         "abbreviation",

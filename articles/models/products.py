@@ -24,6 +24,8 @@ class Frequency(models.TextChoices):
 
 
 class SideEffect(Reviewed):
+    page_parts = "articles.publishing.side_effect_parts"
+
     class Seriousness(models.TextChoices):
         MILD = "mild", _("Common and usually mild")
         SERIOUS = "serious", _("Serious")
@@ -116,6 +118,8 @@ class ProductQuerySet(ReviewedQuerySet):
 
 
 class Product(Reviewed):
+    page_parts = "articles.publishing.product_parts"
+
     class Route(models.TextChoices):
         INTRAVENOUS = "iv", _("Intravenous (IVIG)")
         SUBCUTANEOUS = "sc", _("Subcutaneous (SCIG)")

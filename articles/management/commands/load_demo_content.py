@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.text import get_text_list
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, verbosity=1, **options):
         created = load_demo_content(verbosity=verbosity, stdout=self.stdout)
+        call_command("render_published", verbosity=verbosity)
         staff = create_demo_staff() if settings.DEBUG else []
         if verbosity < 1:
             return

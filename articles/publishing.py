@@ -1,0 +1,269 @@
+"""
+The page parts of articles, conditions, products and side effects: rendered once when a record is
+published (see :mod:`review.rendering`) and turned back into the template values the reader views use.
+
+Each ``*_parts`` function fetches what its page shows (readers' filters applied: sources, side effects,
+conditions and products that are not published are left out) and returns plain JSON data: the text with
+heading ids and citation superscripts, the contents list, reading time, the numbered sources in the site's
+citation style, the side-effect groups and the JSON-LD with site-relative addresses. :func:`page_context`
+gives the views the same names the templates have always used (``outline``, ``reading_minutes``,
+``side_effect_groups``, ``sources``, ``text``, ``structured_data``).
+
+Stored parts follow the data and settings of their publication: after changing ``CITATION_STYLE`` or this
+module's output, run ``manage.py render_published`` (and raise ``FORMAT`` when the shape changes, so pages
+stored in the old shape are rendered on the fly until then).
+"""
+
+import datetime
+import json
+from types import SimpleNamespace
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch, prefetch_related_objects
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from references.formatting import format_source
+from references.markers import cited_text, render_citations, render_record_text, strip_markers
+from references.models import Citation, Source
+from review.rendering import build_parts, parts_for
+
+from .models import Article, Condition, Product, SideEffect
+from .rendering import Heading, Outline, group_side_effects, reading_minutes
+from .structured_data import StructuredData, absolutize
+
+FORMAT = 2
+
+
+def published_citations():
+    """A record's citations of published sources, with what formatting them needs."""
+    return Citation.objects.for_display().filter(source__in=Source.objects.published())
+
+
+def reviewed_on(article):
+    """When readers are told the article was last checked (before the workflow kept dates, its last update)."""
+    return article.last_reviewed_on or (article.updated_on if article.fact_checker_id else None)
+
+
+def breadcrumbs(article, conditions):
+    """``[(name, url), ...]``: home, the article's condition if it has just one (else all articles), itself."""
+    if len(conditions) == 1:
+        parent = (conditions[0].short_name, conditions[0].get_absolute_url())
+    else:
+        parent = ("Articles", reverse("articles:article_list"))
+    return [("Home", reverse("articles:home")), parent, (article.title, article.get_absolute_url())]
+
+
+# --- Building parts (at publication, or on the fly for a preview) ---------------------------------------------
+
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def _json(data):
+    # Kept as text: PostgreSQL's jsonb would reorder the keys, and JSON-LD reads best in the order it is built.
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+def _sources(citations, text):
+    """The numbered source list: each reference formatted, with the ids of the superscripts citing it."""
+    backlinks = render_citations(text, citations).backlinks
+    entries = []
+    for number, citation in enumerate(citations, start=1):
+        source = citation.source
+        entries.append(
+            {
+                "number": number,
+                "reference": str(format_source(source)),
+                "backlinks": backlinks.get(number, []),
+                "source": {
+                    "get_absolute_url": source.get_absolute_url(),
+                    "is_retracted": source.is_retracted,
+                    "retracted_on": _date(source.retracted_on),
+                    "retraction_notice_url": source.retraction_notice_url,
+                    "pmid": source.pmid,
+                    "pubmed_url": source.pubmed_url,
+                },
+            }
+        )
+    return entries
+
+
+def _side_effect_groups(links):
+    def link_data(link):
+        effect = link.side_effect
+        return {
+            "get_frequency_display": str(link.get_frequency_display()),
+            "side_effect": {
+                "name": effect.name,
+                "get_absolute_url": effect.get_absolute_url(),
+                "is_serious": effect.is_serious,
+                "description": strip_markers(effect.description),
+                "what_helps": strip_markers(effect.what_helps),
+                "when_to_seek_help": strip_markers(effect.when_to_seek_help),
+            },
+        }
+
+    return [
+        [seriousness.value, [[onset.value, [link_data(link) for link in items]] for onset, items in by_onset]]
+        for seriousness, by_onset in group_side_effects(links)
+    ]
+
+
+def _fetch(record, queryset):
+    """``record`` with ``queryset``'s prefetches, fetching only those it does not hold yet (a view may have)."""
+    prefetch_related_objects([record], *queryset._prefetch_related_lookups)
+    return record
+
+
+def article_parts(article):
+    article = _fetch(article, Article.objects.for_detail())
+    conditions = list(article.conditions.all())
+    products = list(article.products.all())
+    citations = list(article.citations.all())
+    outline = Outline.from_html(article.body)
+    return {
+        "format": FORMAT,
+        "outline": {
+            "html": str(render_citations(outline.html, citations).html),
+            "headings": [{"id": heading.id, "text": heading.text} for heading in outline.headings],
+        },
+        "reading_minutes": reading_minutes(article.body),
+        "side_effect_groups": _side_effect_groups(article.article_side_effects.all()),
+        "sources": _sources(citations, cited_text(article)),
+        "structured_data": _json(
+            StructuredData().article_page(
+                article,
+                conditions=conditions,
+                products=products,
+                breadcrumbs=breadcrumbs(article, conditions),
+                reviewed_on=reviewed_on(article),
+            )
+        ),
+    }
+
+
+def _cited_record(record, queryset):
+    return _fetch(record, queryset.prefetch_related(Prefetch("citations", published_citations())))
+
+
+def _text_and_sources(record):
+    citations = list(record.citations.all())
+    text = render_record_text(record, citations)
+    return {
+        "text": {name: str(html) for name, html in text.items()},
+        "sources": _sources(citations, cited_text(record)),
+    }
+
+
+def condition_parts(condition):
+    condition = _cited_record(condition, Condition.objects.all())
+    approvals = (
+        condition.approvals.filter(product__in=Product.objects.published())
+        .select_related("product")
+        .order_by("product__brand_name", "region")
+    )
+    products = list({approval.product.pk: approval.product for approval in approvals}.values())
+    return {
+        "format": FORMAT,
+        **_text_and_sources(condition),
+        "structured_data": _json(StructuredData().condition_page(condition, approved_products=products)),
+    }
+
+
+def product_parts(product):
+    product = _cited_record(product, Product.objects.for_detail())
+    links = list(product.product_side_effects.all())
+    return {
+        "format": FORMAT,
+        **_text_and_sources(product),
+        "side_effect_groups": _side_effect_groups(links),
+        "structured_data": _json(
+            StructuredData().product_page(
+                product, side_effects=[link.side_effect for link in links], approvals=list(product.approvals.all())
+            )
+        ),
+    }
+
+
+def side_effect_parts(effect):
+    effect = _cited_record(effect, SideEffect.objects.all())
+    return {
+        "format": FORMAT,
+        **_text_and_sources(effect),
+        "structured_data": _json(StructuredData().side_effect_page(effect)),
+    }
+
+
+# --- Reading parts (every request) ----------------------------------------------------------------------------
+
+
+def _outline(data, request):
+    return Outline(html=mark_safe(data["html"]), headings=[Heading(**heading) for heading in data["headings"]])
+
+
+def _groups(data, request):
+    def link(item):
+        return SimpleNamespace(
+            get_frequency_display=item["get_frequency_display"], side_effect=SimpleNamespace(**item["side_effect"])
+        )
+
+    return [
+        (
+            SideEffect.Seriousness(seriousness),
+            [(SideEffect.Onset(onset), [link(item) for item in items]) for onset, items in by_onset],
+        )
+        for seriousness, by_onset in data
+    ]
+
+
+def _numbered_sources(data, request):
+    entries = []
+    for entry in data:
+        source = dict(entry["source"])
+        source["retracted_on"] = datetime.date.fromisoformat(source["retracted_on"]) if source["retracted_on"] else None
+        entries.append(
+            SimpleNamespace(
+                number=entry["number"],
+                reference=mark_safe(entry["reference"]),
+                backlinks=entry["backlinks"],
+                source=SimpleNamespace(**source),
+            )
+        )
+    return entries
+
+
+def _text(data, request):
+    # Rendered from fields sanitized (rich text) or escaped (plain text) when the record was published.
+    return {name: mark_safe(html) for name, html in data.items()}
+
+
+def _structured_data(data, request):
+    return absolutize(json.loads(data), request.build_absolute_uri("/").rstrip("/"))
+
+
+def _as_is(data, request):
+    return data
+
+
+READERS = {
+    "outline": _outline,
+    "reading_minutes": _as_is,
+    "side_effect_groups": _groups,
+    "sources": _numbered_sources,
+    "text": _text,
+    "structured_data": _structured_data,
+}
+
+
+def page_context(record, request):
+    """
+    The template values of ``record``'s page for this request: read from what was stored at publication
+    for a live record, rendered now for a draft or working copy (a staff preview) or a live record
+    without stored parts (just after a deploy, before ``render_published``).
+    """
+    parts = parts_for(record)
+    if parts.get("format") != FORMAT:
+        parts = build_parts(record)
+    return {name: reader(parts[name], request) for name, reader in READERS.items() if name in parts}

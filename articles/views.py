@@ -19,7 +19,9 @@ RECENT_ARTICLES = 5
 def with_review_note(queryset):
     """What a page's review note and numbered sources need: its fact-checker and its published sources."""
     sources = Citation.objects.for_display().filter(source__in=Source.objects.published())
-    return queryset.select_related("fact_checker").prefetch_related(Prefetch("citations", queryset=sources))
+    return queryset.select_related("fact_checker", "medical_reviewer").prefetch_related(
+        Prefetch("citations", queryset=sources)
+    )
 
 
 class PreviewMixin:

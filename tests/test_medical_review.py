@@ -455,3 +455,16 @@ def test_demo_medical_reviewer_login_exists_in_local_development_only(settings, 
     assert client.login(username="medical", password="medical")
     response = client.get(reverse("admin:articles_article_changelist"))
     assert response.status_code == 200
+
+
+def test_editors_write_a_profiles_affiliation_and_disclosures_in_the_admin(client, editor):
+    from tests.admin_forms import change_through_admin
+
+    profile = ContributorFactory(draft=True, name="Lena Holm", slug="lena-holm")
+    client.force_login(editor)
+
+    change_through_admin(client, profile, affiliation="Nurse, Fjordside Infusion Centre", disclosures="None.")
+
+    profile = fresh(profile)
+    assert profile.affiliation == "Nurse, Fjordside Infusion Centre"
+    assert profile.disclosures == "None."

@@ -3,14 +3,13 @@ The review workflow for every reviewed model: one table of transitions and one f
 :func:`perform`, that runs any of them.
 
 Draft → In review → Fact-checked → (Medically reviewed →) Published, with "Changes requested" back to
-the editor,
-"Withdraw" back to draft, and Unpublished / Archived. :func:`perform` locks the row, checks the
-actor's permission for that model (``<app>.<action>_<model>``), the state, the comment and the
+the editor, "Withdraw" back to draft, and Unpublished / Archived. :func:`perform` locks the row, checks
+the actor's permission for that model (``<app>.<action>_<model>``), the state, the comment and the
 transition's own rule (separation of duties, a profile to credit, live dependencies, a sane time),
-applies it in one transaction and records a :class:`~review.models.ReviewEvent`. The medical review
-is offered, or required before publication, as each model (or article kind) declares
-(:class:`~review.models.MedicalReview`). Admin buttons,
+applies it in one transaction and records a :class:`~review.models.ReviewEvent`. Admin buttons,
 bulk actions, commands and tests all go through it: the checks live here, not in the admin.
+The medical review is offered, or required before publication, as each model (or article kind)
+declares it (:class:`~review.models.MedicalReview`).
 
 A published record is never edited in place. Editing it starts a *working copy* (a row of the same
 model with ``draft_of`` set) that goes through the same review. Publishing the copy writes its

@@ -1216,8 +1216,8 @@ class _Loader:
         return self.ensure(through, ends, ends, label=label)[0]
 
 
-# The demo's staff: the accounts its workflow steps are recorded under, each linked to a contributor profile.
-# In local development only they get these public passwords, as logins for trying each job.
+# Local development only: logins for trying the editor's, the reviewer's and the clinician's jobs (the demo's
+# workflow steps are recorded under them there; elsewhere under accounts nobody can log in with).
 DEMO_STAFF = [
     {"username": "editor", "password": "editor", "group": "Editors", "contributor": "elise-varga"},
     {"username": "reviewer", "password": "reviewer", "group": "Reviewers", "contributor": "tomas-reyes"},
@@ -1225,10 +1225,12 @@ DEMO_STAFF = [
 ]
 
 
-def demo_accounts():
+def demo_accounts(public_logins=False):
     """
-    ``{group name: user}``: the demo staff accounts, created without a usable password (nobody can log in
-    with them until :func:`create_demo_staff` gives them one) and linked to their profiles if free.
+    ``{group name: user}``: the staff accounts the demo's workflow steps are recorded under, each in its group
+    and linked to its profile if the profile is free. Outside local development they are named after the
+    profile (``demo-priya-raman``) and have no usable password, so nobody can log in with them; with
+    ``public_logins`` they are the demo logins of DEMO_STAFF, given their public passwords.
     """
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
@@ -1237,32 +1239,34 @@ def demo_accounts():
     accounts = {}
     for staff in DEMO_STAFF:
         contributor = Contributor.objects.originals().get(slug=staff["contributor"])
+        if contributor.user_id is not None and not public_logins:  # whoever the profile is linked to acts
+            accounts[staff["group"]] = contributor.user
+            continue
         first_name, _, last_name = contributor.name.partition(" ")
         user, created = User.objects.get_or_create(
-            username=staff["username"], defaults={"first_name": first_name, "last_name": last_name, "is_staff": True}
+            username=staff["username"] if public_logins else f"demo-{contributor.slug}",
+            defaults={"first_name": first_name, "last_name": last_name, "is_staff": True},
         )
-        if created:
-            user.set_unusable_password()
+        if created or (public_logins and not user.has_usable_password()):
+            if public_logins:
+                user.set_password(staff["password"])
+            else:
+                user.set_unusable_password()
             user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=staff["group"]))
         if contributor.user_id is None:
             contributor.user = user
             contributor.save(update_fields=["user"])
-        accounts[staff["group"]] = user
+        accounts[staff["group"]] = contributor.user  # the login readers are told acted, if it was linked before
     return accounts
 
 
 def create_demo_staff():
     """
-    Give the demo editor, reviewer and medical reviewer their public passwords, each linked to their contributor
-    profile. Never call this outside local development: the passwords are public.
+    Create the demo editor, reviewer and medical reviewer logins, each linked to their contributor profile.
+    Never call this outside local development: the passwords are public.
     """
-    accounts = demo_accounts()
-    for staff in DEMO_STAFF:
-        user = accounts[staff["group"]]
-        if not user.has_usable_password():
-            user.set_password(staff["password"])
-            user.save(update_fields=["password"])
+    demo_accounts(public_logins=True)
     return DEMO_STAFF
 
 
@@ -1284,11 +1288,12 @@ def _medically_review(loader):
     editor submits it, the demo fact-checker checks it, the demo clinician reviews it and it is published
     again as a minor correction. Skipped (with a note) where an editor's work or the accounts stand in the way.
     """
+    from django.conf import settings
     from django.core.exceptions import PermissionDenied, ValidationError
 
     from review.workflow import perform, start_new_version
 
-    accounts = demo_accounts()
+    accounts = demo_accounts(public_logins=settings.DEBUG)
     editor, checker, clinician = (accounts[staff["group"]] for staff in DEMO_STAFF)
     for model, slug, notes in MEDICAL_REVIEWS:
         record = model.objects.originals().filter(slug=slug).first()

@@ -443,18 +443,27 @@ def test_demo_contributors_have_drawn_portraits_affiliations_and_disclosures(cli
     assert "Consultant hematologist" in page and "Disclosures" in page
 
 
-def test_demo_medical_reviewer_login_exists_in_local_development_only(settings, client):
-    out = StringIO()
-    call_command("load_demo_content", stdout=out)
-    assert not client.login(username="medical", password="medical")
+def test_outside_development_the_demo_creates_no_login_anyone_can_use(client):
+    call_command("load_demo_content", stdout=StringIO())
 
+    clinician = Contributor.objects.originals().get(slug="priya-raman").user
+    assert clinician.username == "demo-priya-raman"
+    assert not clinician.has_usable_password()
+    assert FactCheck.objects.medical_reviews().filter(reviewer=clinician).count() == 2
+    assert not Contributor.objects.filter(user__username__in=["editor", "reviewer", "medical"]).exists()
+
+
+def test_in_local_development_the_demo_clinician_can_log_in_and_did_the_reviews(settings, client):
     settings.DEBUG = True
+    out = StringIO()
     call_command("load_demo_content", stdout=out)
 
     assert "log in at /admin/ as “medical” with password “medical”" in out.getvalue()
     assert client.login(username="medical", password="medical")
-    response = client.get(reverse("admin:articles_article_changelist"))
-    assert response.status_code == 200
+    assert client.get(reverse("admin:articles_article_changelist")).status_code == 200
+    clinician = Contributor.objects.originals().get(slug="priya-raman").user
+    assert clinician.username == "medical"
+    assert FactCheck.objects.medical_reviews().filter(reviewer=clinician).count() == 2
 
 
 def test_editors_write_a_profiles_affiliation_and_disclosures_in_the_admin(client, editor):

@@ -193,6 +193,9 @@ class ReviewSerializer(serializers.Serializer):
     next_review_due = serializers.DateField(allow_null=True)
     reviewed_by = LinkField(source="fact_checker", help_text="Who reviewed it, as readers are told.")
     fact_checked_by = LinkField(source="fact_checker", help_text="The reviewer whose fact-check published it.")
+    medically_reviewed_by = LinkField(
+        source="medical_reviewer", help_text="The clinician who medically reviewed it, if one did, as readers are told."
+    )
 
 
 class ReviewedSerializer(serializers.ModelSerializer):

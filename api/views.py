@@ -121,7 +121,7 @@ class SourceFilter(FilterSerializer):
 
 def published_queryset(model):
     """``model.objects.published()`` with everything its declared content shows, unpublished records left out."""
-    queryset = model.objects.published().select_related("fact_checker")
+    queryset = model.objects.published().select_related("fact_checker", "medical_reviewer")
     for part in parts(model):
         related = part.field.related_model
         if part.kind == FIELD and part.field.is_relation:

@@ -242,6 +242,8 @@ CONTRIBUTORS = [
         "slug": "maren-holt",
         "credentials": "PhD",
         "is_writer": True,
+        "affiliation": "Health writer, IVIG Patient Guide",
+        "disclosures": "None.",
         "bio": _html("""
             <p>Maren is a science writer with a doctorate in cell biology. She has spent more than ten years
             explaining blood disorders and immune conditions to patients and their families.</p>"""),
@@ -251,6 +253,8 @@ CONTRIBUTORS = [
         "slug": "elise-varga",
         "credentials": "MS",
         "is_writer": True,
+        "affiliation": "Health writer, IVIG Patient Guide",
+        "disclosures": "None.",
         "bio": _html("""
             <p>Elise writes about neurology and rare diseases. Before joining us she worked on clinical studies
             of nerve conditions.</p>"""),
@@ -260,6 +264,8 @@ CONTRIBUTORS = [
         "slug": "tomas-reyes",
         "credentials": "PharmD",
         "is_fact_checker": True,
+        "affiliation": "Infusion pharmacist, Lakeside Community Hospital",
+        "disclosures": "None.",
         "bio": _html("""
             <p>Tomás is a pharmacist who checks every article against its sources before it is published. He has a
             special interest in medicines made from donated blood and in infusion therapy.</p>"""),
@@ -270,6 +276,11 @@ CONTRIBUTORS = [
         "credentials": "MD",
         "is_medical_reviewer": True,
         "on_expert_board": True,
+        "affiliation": "Consultant hematologist, Harbourview University Hospital",
+        "disclosures": (
+            "Took part, as a site investigator, in a clinical trial of an immunoglobulin product; the trial sponsor "
+            "paid her hospital, not her. No personal payments from manufacturers."
+        ),
         "bio": _html("""
             <p>Dr. Raman is a hematologist who cares for adults with bleeding and clotting disorders. She reviews
             our articles on blood conditions.</p>"""),
@@ -280,11 +291,52 @@ CONTRIBUTORS = [
         "credentials": "MD",
         "is_medical_reviewer": True,
         "on_expert_board": True,
+        "affiliation": "Neurologist, Northfield Neuromuscular Clinic",
+        "disclosures": "Was paid for one talk at a patient-group meeting sponsored by a plasma-product maker in 2024.",
         "bio": _html("""
             <p>Dr. Whitfield is a neurologist who treats people with nerve and muscle conditions, including many
             who receive immunoglobulin. He reviews our articles on neurology.</p>"""),
     },
 ]
+
+# Each invented person gets an invented face: an abstract portrait with their initials, drawn at load time.
+PORTRAIT_COLOURS = [("#0f5f73", "#7cc4cf"), ("#5b3a82", "#c3a6e6"), ("#7a4b12", "#f0c27a"), ("#1f6b3a", "#9bd8a7")]
+PORTRAIT_SIZE = 320
+
+
+def portrait(name):
+    """A PNG portrait for ``name``: head and shoulders in outline, the initials on them, colours from the name."""
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageDraw, ImageFont
+
+    background, figure = PORTRAIT_COLOURS[sum(map(ord, name)) % len(PORTRAIT_COLOURS)]
+    size = PORTRAIT_SIZE
+    image = Image.new("RGB", (size, size), background)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((size * 0.3, size * 0.14, size * 0.7, size * 0.54), fill=figure)  # head
+    draw.ellipse((size * 0.1, size * 0.6, size * 0.9, size * 1.3), fill=figure)  # shoulders
+    initials = "".join(part[0] for part in name.split()[:2]).upper()
+    try:
+        font = ImageFont.load_default(size=size // 6)
+    except (TypeError, OSError):  # a Pillow without FreeType: the small bitmap font still shows them
+        font = ImageFont.load_default()
+    draw.text((size / 2, size * 0.86), initials, fill=background, font=font, anchor="mm")
+    data = BytesIO()
+    image.save(data, "PNG", optimize=True)
+    return ContentFile(data.getvalue(), name="portrait.png")
+
+
+def with_portrait(person):
+    initials = "".join(part[0] for part in person["name"].split()[:2]).upper()
+    return {
+        **person,
+        "photo": portrait(person["name"]),
+        "photo_alt": f"Illustrated portrait of {person['name']}: a head-and-shoulders outline with the initials "
+        f"{initials}.",
+    }
+
 
 # --- Side effects ----------------------------------------------------------------------------------------------
 
@@ -1164,36 +1216,101 @@ class _Loader:
         return self.ensure(through, ends, ends, label=label)[0]
 
 
-# Local development only: logins for trying the editor's and the reviewer's jobs.
+# Local development only: logins for trying the editor's, the reviewer's and the clinician's jobs (the demo's
+# workflow steps are recorded under them there; elsewhere under accounts nobody can log in with).
 DEMO_STAFF = [
     {"username": "editor", "password": "editor", "group": "Editors", "contributor": "elise-varga"},
     {"username": "reviewer", "password": "reviewer", "group": "Reviewers", "contributor": "tomas-reyes"},
+    {"username": "medical", "password": "medical", "group": "Medical reviewers", "contributor": "priya-raman"},
 ]
 
 
-def create_demo_staff():
+def demo_accounts(public_logins=False):
     """
-    Create a demo editor and a demo reviewer, each linked to their contributor profile.
-    Never call this outside local development: the passwords are public.
+    ``{group name: user}``: the staff accounts the demo's workflow steps are recorded under, each in its group
+    and linked to its profile if the profile is free. Outside local development they are named after the
+    profile (``demo-priya-raman``) and have no usable password, so nobody can log in with them; with
+    ``public_logins`` they are the demo logins of DEMO_STAFF, given their public passwords.
     """
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
     User = get_user_model()
+    accounts = {}
     for staff in DEMO_STAFF:
         contributor = Contributor.objects.originals().get(slug=staff["contributor"])
+        if contributor.user_id is not None and not public_logins:  # whoever the profile is linked to acts
+            accounts[staff["group"]] = contributor.user
+            continue
         first_name, _, last_name = contributor.name.partition(" ")
         user, created = User.objects.get_or_create(
-            username=staff["username"], defaults={"first_name": first_name, "last_name": last_name, "is_staff": True}
+            username=staff["username"] if public_logins else f"demo-{contributor.slug}",
+            defaults={"first_name": first_name, "last_name": last_name, "is_staff": True},
         )
-        if created:
-            user.set_password(staff["password"])
+        if created or (public_logins and not user.has_usable_password()):
+            if public_logins:
+                user.set_password(staff["password"])
+            else:
+                user.set_unusable_password()
             user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=staff["group"]))
         if contributor.user_id is None:
             contributor.user = user
             contributor.save(update_fields=["user"])
+        accounts[staff["group"]] = contributor.user  # the login readers are told acted, if it was linked before
+    return accounts
+
+
+def create_demo_staff():
+    """
+    Create the demo editor, reviewer and medical reviewer logins, each linked to their contributor profile.
+    Never call this outside local development: the passwords are public.
+    """
+    demo_accounts(public_logins=True)
     return DEMO_STAFF
+
+
+# The records a clinician of the expert board reviews through the real workflow when the demo loads: the
+# IVIG therapy guide (its kind requires it) and a condition overview.
+MEDICAL_REVIEWS = [
+    (
+        Article,
+        "ivig-therapy",
+        "Checked the dosing, the infusion-day advice and the warning signs for clinical accuracy.",
+    ),
+    (Condition, "itp", "Checked the description of symptoms, platelet counts and treatment options."),
+]
+
+
+def _medically_review(loader):
+    """
+    Take each record of MEDICAL_REVIEWS that no clinician has reviewed yet through a new version: the demo
+    editor submits it, the demo fact-checker checks it, the demo clinician reviews it and it is published
+    again as a minor correction. Skipped (with a note) where an editor's work or the accounts stand in the way.
+    """
+    from django.conf import settings
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from review.workflow import perform, start_new_version
+
+    accounts = demo_accounts(public_logins=settings.DEBUG)
+    editor, checker, clinician = (accounts[staff["group"]] for staff in DEMO_STAFF)
+    for model, slug, notes in MEDICAL_REVIEWS:
+        record = model.objects.originals().filter(slug=slug).first()
+        if record is None or record.medical_reviewer_id or not record.is_live:
+            continue
+        if model.objects.filter(draft_of=record).exists():  # an editor's new version is under way: leave it
+            continue
+        try:
+            with transaction.atomic():
+                copy = start_new_version(record, editor)
+                copy = perform(copy, "submit", editor, _("Sent for medical review."))
+                copy = perform(copy, "fact_check", checker, _("Checked against the sources."))
+                copy = perform(copy, "medically_review", clinician, notes)
+                perform(copy, "publish", checker, _("Medically reviewed."), substantive=False)
+        except (PermissionDenied, ValidationError) as problem:
+            if loader.verbosity >= 1:
+                loader.stdout.write(f"Could not medically review {model._meta.verbose_name} “{record}”: {problem}\n")
 
 
 def load_demo_content(verbosity=1, stdout=None):
@@ -1208,7 +1325,8 @@ def load_demo_content(verbosity=1, stdout=None):
     article_type = ContentType.objects.get_for_model(Article)
     with transaction.atomic():
         contributors = {
-            data["slug"]: ensure(Contributor, {"slug": data["slug"]}, {**data, **REVIEWED})[0] for data in CONTRIBUTORS
+            data["slug"]: ensure(Contributor, {"slug": data["slug"]}, {**with_portrait(data), **REVIEWED})[0]
+            for data in CONTRIBUTORS
         }
         reviewed = {**REVIEWED, "fact_checker": contributors[DEMO_FACT_CHECKER]}
         conditions = {
@@ -1279,6 +1397,7 @@ def load_demo_content(verbosity=1, stdout=None):
                 ensure(Citation, key, {**key, "position": position}, label=f"{article}: {ref}")
 
         pages = [ensure(Page, {"slug": data["slug"]}, {**data, **reviewed})[0] for data in SITE_PAGES]
+        _medically_review(loader)
 
         examples = {
             Article: Article.objects.originals().get(slug=ARTICLES[0]["slug"]),

@@ -132,8 +132,9 @@ class StructuredData:
         )
 
     def reviewer(self, record):
-        """Who fact-checked ``record``, as readers are told, or None."""
-        checker = record.fact_checker
+        """Who reviewed ``record``, as readers are told: its medical reviewer, else its fact-checker; or None."""
+        medic, checker = record.medical_reviewer, record.fact_checker
+        checker = medic if medic is not None and medic.is_live else checker
         return self.person(checker) if checker is not None and checker.is_live else None
 
     # --- Things ---------------------------------------------------------------------------------------------

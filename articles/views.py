@@ -16,8 +16,8 @@ RECENT_ARTICLES = 5
 
 
 def with_review_note(queryset):
-    """What a page's review note needs besides its stored parts (the numbered sources): its fact-checker."""
-    return with_stored_parts(queryset).select_related("fact_checker")
+    """What a page's review note needs besides its stored parts (the numbered sources): its reviewers."""
+    return with_stored_parts(queryset).select_related("fact_checker", "medical_reviewer")
 
 
 class PreviewMixin:
@@ -86,7 +86,7 @@ class ArticleDetailView(PreviewMixin, DetailView):
         # What the page shows live; the body, sources, side effects and JSON-LD come from page_context().
         return (
             with_stored_parts(queryset)
-            .select_related("author", "fact_checker")
+            .select_related("author", "fact_checker", "medical_reviewer")
             .prefetch_related(
                 Prefetch("conditions", queryset=Condition.objects.published().order_by("name")),
                 Prefetch("products", queryset=Product.objects.published().for_listing()),
@@ -220,10 +220,18 @@ class ContributorDetailView(PreviewMixin, DetailView):
     model = Contributor
 
     def get_context_data(self, **kwargs):
+        """What this person wrote, fact-checked and medically reviewed: a fixed number of queries however much."""
         published = Article.objects.published().for_listing()
+        person = self.object.draft_of if self.object.is_working_copy else self.object
+        other_pages = [
+            (model._meta.verbose_name_plural, model.objects.published().filter(medical_reviewer=person).order_by(field))
+            for model, field in ((Condition, "name"), (Product, "brand_name"), (SideEffect, "name"))
+        ]
         return super().get_context_data(
-            written=published.filter(author=self.object),
-            fact_checked=published.filter(fact_checker=self.object),
+            written=published.filter(author=person),
+            fact_checked=published.filter(fact_checker=person),
+            medically_reviewed=published.filter(medical_reviewer=person),
+            medically_reviewed_pages=[(label, list(records)) for label, records in other_pages if records],
             **kwargs,
         )
 

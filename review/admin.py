@@ -174,7 +174,16 @@ class ReviewedAdmin(VersionAdmin):
     form = ReviewedAdminForm
     change_form_template = "admin/review/change_form.html"
     save_on_top = True
-    workflow_fields = ["status", "published_at", "last_updated", "fact_checker", "last_reviewed_on", "review_reason"]
+    workflow_fields = [
+        "status",
+        "published_at",
+        "last_updated",
+        "fact_checker",
+        "last_reviewed_on",
+        "medical_reviewer",
+        "medically_reviewed_on",
+        "review_reason",
+    ]
 
     # --- Columns, filters and the fields the workflow owns -----------------------------------------------
 
@@ -625,8 +634,8 @@ class ReadOnlyRecordAdmin(admin.ModelAdmin):
 
 @admin.register(FactCheck)
 class FactCheckAdmin(ReadOnlyRecordAdmin):
-    list_display = ["record", "content_type", "contributor", "reviewer", "checked_at", "lock_version"]
-    list_filter = ["content_type", "contributor"]
+    list_display = ["record", "kind", "content_type", "contributor", "reviewer", "checked_at", "lock_version"]
+    list_filter = ["kind", "content_type", "contributor"]
     list_select_related = ["content_type", "contributor", "reviewer"]
     search_fields = ["notes"]
 

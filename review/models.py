@@ -30,6 +30,7 @@ class Status(models.TextChoices):
     IN_REVIEW = "in_review", _("In review")
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     FACT_CHECKED = "fact_checked", _("Fact-checked")
+    MEDICALLY_REVIEWED = "medically_reviewed", _("Medically reviewed")
     SCHEDULED = "scheduled", _("Scheduled")
     PUBLISHED = "published", _("Published")
     UNPUBLISHED = "unpublished", _("Unpublished")
@@ -44,8 +45,17 @@ REVIEW_ACTIONS = {
     "submit": _("Can submit %(things)s for review"),
     "review": _("Can send %(things)s back with comments"),
     "fact_check": _("Can mark %(things)s as fact-checked"),
+    "medically_review": _("Can mark %(things)s as medically reviewed"),
     "publish": _("Can publish, unpublish and archive %(things)s"),
 }
+
+
+class MedicalReview(models.TextChoices):
+    """What a reviewed model declares about the clinician's review that may follow its fact-check."""
+
+    NOT_OFFERED = "", _("Not offered")
+    OPTIONAL = "optional", _("Optional")
+    REQUIRED = "required", _("Required before publication")
 
 
 def review_permissions(model_name, things):
@@ -79,8 +89,8 @@ QUEUES = [
     (
         "ready",
         _("Fact-checked, ready to publish"),
-        lambda user: Q(status=Status.FACT_CHECKED),
-        "status__exact=fact_checked",
+        lambda user: Q(status__in=[Status.FACT_CHECKED, Status.MEDICALLY_REVIEWED]),
+        "status__in=fact_checked,medically_reviewed",
     ),
     (
         "changes",
@@ -139,6 +149,10 @@ class Reviewed(models.Model):
 
     # Overridden by each model: the names of the fields and relations readers see.
     reviewed_content = []
+    # Whether a clinician of the expert board reviews a version after its fact-check (see MedicalReview), and
+    # for models with a ``kind`` field, the kinds whose rule differs, e.g. ``{"therapy_guide": REQUIRED}``.
+    medical_review = MedicalReview.NOT_OFFERED
+    medical_review_by_kind = {}
 
     status = models.CharField(
         _("status"),
@@ -186,6 +200,26 @@ class Reviewed(models.Model):
     )
     last_reviewed_on = models.DateField(
         _("last reviewed"), null=True, blank=True, editable=False, help_text=_("When it was last fact-checked.")
+    )
+    medical_reviewer = models.ForeignKey(
+        settings.REVIEW_CONTRIBUTOR_MODEL,
+        on_delete=models.PROTECT,
+        related_name="medically_reviewed_%(class)ss",
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name=_("medically reviewed by"),
+        help_text=_(
+            "Shown to readers as “Medically reviewed by”: the clinician of the expert board who reviewed the "
+            "published version. Empty when no clinician reviewed it."
+        ),
+    )
+    medically_reviewed_on = models.DateField(
+        _("medically reviewed"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When a clinician last medically reviewed the published version."),
     )
     next_review_due = models.DateField(
         _("next review due"),
@@ -287,6 +321,15 @@ class Reviewed(models.Model):
         return {}
 
     @property
+    def medical_review_rule(self):
+        """This record's :class:`MedicalReview` rule: its kind's, if declared, else its model's."""
+        return self.medical_review_by_kind.get(getattr(self, "kind", None), self.medical_review)
+
+    @property
+    def needs_medical_review(self):
+        return self.medical_review_rule == MedicalReview.REQUIRED
+
+    @property
     def is_editable(self):
         return self.status in EDITABLE_STATUSES
 
@@ -374,8 +417,31 @@ class ReviewEvent(AboutRecord):
         return f"{self.content_type.name} #{self.object_id}: {self.action} by {self.actor or 'system'}"
 
 
+class FactCheckQuerySet(RecordQuerySet):
+    def fact_checks(self):
+        return self.filter(kind=FactCheck.Kind.FACT_CHECK)
+
+    def medical_reviews(self):
+        return self.filter(kind=FactCheck.Kind.MEDICAL_REVIEW)
+
+
 class FactCheck(AboutRecord):
-    """A reviewer's record that they checked one exact version of a record, with what they saw."""
+    """
+    A reviewer's record that they checked one exact version of a record, with what they saw: a fact-check
+    against the sources, or a clinician's medical review that follows it.
+    """
+
+    class Kind(models.TextChoices):
+        FACT_CHECK = "fact_check", _("Fact-check")
+        MEDICAL_REVIEW = "medical_review", _("Medical review")
+
+    kind = models.CharField(
+        _("kind of check"),
+        max_length=20,
+        choices=Kind,
+        default=Kind.FACT_CHECK,
+        help_text=_("A fact-check against the sources, or a clinician's medical review after it."),
+    )
 
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="fact_checks", verbose_name=_("reviewer")
@@ -391,6 +457,8 @@ class FactCheck(AboutRecord):
     lock_version = models.PositiveIntegerField(_("edit version checked"))
     snapshot = models.JSONField(_("content checked"), help_text=_("The exact text and data the reviewer checked."))
 
+    objects = FactCheckQuerySet.as_manager()
+
     class Meta:
         ordering = ["-checked_at", "-id"]
         get_latest_by = "checked_at"
@@ -399,7 +467,8 @@ class FactCheck(AboutRecord):
         indexes = [models.Index(fields=["content_type", "object_id"], name="review_factcheck_record_idx")]
 
     def __str__(self):
-        return f"{self.content_type.name} #{self.object_id} checked by {self.contributor} on {self.checked_at:%Y-%m-%d}"
+        verb = "medically reviewed" if self.kind == self.Kind.MEDICAL_REVIEW else "checked"
+        return f"{self.content_type.name} #{self.object_id} {verb} by {self.contributor} on {self.checked_at:%Y-%m-%d}"
 
 
 class RenderedPage(AboutRecord):

@@ -20,7 +20,7 @@ deploy, before ``manage.py render_published``).
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import JSONField, OuterRef, Subquery
+from django.db.models import JSONField, OuterRef, Q, Subquery
 from django.utils.module_loading import import_string
 
 from .content import dependencies, live_dependents, reviewed_models
@@ -92,7 +92,8 @@ def pages_showing(record):
     """
     The published records with stored pages that show ``record``: those whose content names it (an article
     citing a source, a product listing a side effect), those it names that list it back (the condition page
-    lists the products approved for it), and those it fact-checked (their JSON-LD names the reviewer).
+    lists the products approved for it), and those it fact-checked or medically reviewed (their JSON-LD names
+    the reviewer).
     """
     found = {}
     for model, records in live_dependents(record):
@@ -102,9 +103,9 @@ def pages_showing(record):
         if is_rendered(type(page)) and _shows_live_page(page):
             found[(type(page), page.pk)] = page
     for model in rendered_models():
-        checker_field = model._meta.get_field("fact_checker")
-        if checker_field.related_model is type(record):
-            found.update({(model, page.pk): page for page in model.objects.published().filter(fact_checker=record)})
+        if model._meta.get_field("fact_checker").related_model is type(record):
+            reviewed = model.objects.published().filter(Q(fact_checker=record) | Q(medical_reviewer=record))
+            found.update({(model, page.pk): page for page in reviewed})
     found.pop((type(record), record.pk), None)
     return list(found.values())
 

@@ -1,15 +1,19 @@
 """
-The two staff roles and exactly what each may do, derived from the reviewed models' declarations:
-a new reviewed model is covered by both roles without touching this file. Groups are brought in
+The staff roles and exactly what each may do, derived from the reviewed models' declarations:
+a new reviewed model is covered by every role without touching this file. Groups are brought in
 line after every ``migrate`` (a post_migrate handler), and the README's permission table says the same.
 
 - Editors write: they add, change and delete every reviewed model and the parts it declares (citations,
   approvals, authors…), submit and withdraw, and see every record, event and fact-check.
 - Reviewers check: they see everything, send back, fact-check and publish, and edit nothing.
+- Medical reviewers are clinicians of the expert board: they see everything, send back, and mark as
+  medically reviewed the kinds that offer a medical review (see ``Reviewed.medical_review``); they
+  neither edit nor publish.
 Both handle readers' feedback. Linking a login to a contributor profile is for superusers only.
 """
 
 from .content import child_models, reviewed_models
+from .models import MedicalReview
 
 READER_FEEDBACK = [("feedback", "feedback")]
 RECORDS = [("review", "reviewevent"), ("review", "factcheck")]
@@ -23,8 +27,12 @@ def role_permissions():
     """``{group name: {(app_label, codename), ...}}`` for the current code."""
     content = set()
     workflow_models = set()
+    medical_models = set()
     for model in reviewed_models():
         workflow_models.add((model._meta.app_label, model._meta.model_name))
+        rules = {model.medical_review, *model.medical_review_by_kind.values()}
+        if rules != {MedicalReview.NOT_OFFERED}:
+            medical_models.add((model._meta.app_label, model._meta.model_name))
         for part in [model, *child_models(model)]:
             content.add((part._meta.app_label, part._meta.model_name))
     editors = (
@@ -39,7 +47,10 @@ def role_permissions():
         | _perms(READER_FEEDBACK, ["view", "change"])
         | _perms(workflow_models, ["review", "fact_check", "publish"])
     )
-    return {"Editors": editors, "Reviewers": reviewers}
+    medical_reviewers = (
+        _perms(content, ["view"]) | _perms(RECORDS, ["view"]) | _perms(medical_models, ["review", "medically_review"])
+    )
+    return {"Editors": editors, "Reviewers": reviewers, "Medical reviewers": medical_reviewers}
 
 
 def sync_groups(sender=None, using="default", **kwargs):

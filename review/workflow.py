@@ -2,12 +2,14 @@
 The review workflow for every reviewed model: one table of transitions and one function,
 :func:`perform`, that runs any of them.
 
-Draft → In review → Fact-checked → Published, with "Changes requested" back to the editor,
-"Withdraw" back to draft, and Unpublished / Archived. :func:`perform` locks the row, checks the
-actor's permission for that model (``<app>.<action>_<model>``), the state, the comment and the
+Draft → In review → Fact-checked → (Medically reviewed →) Published, with "Changes requested" back to
+the editor, "Withdraw" back to draft, and Unpublished / Archived. :func:`perform` locks the row, checks
+the actor's permission for that model (``<app>.<action>_<model>``), the state, the comment and the
 transition's own rule (separation of duties, a profile to credit, live dependencies, a sane time),
 applies it in one transaction and records a :class:`~review.models.ReviewEvent`. Admin buttons,
 bulk actions, commands and tests all go through it: the checks live here, not in the admin.
+The medical review is offered, or required before publication, as each model (or article kind)
+declares it (:class:`~review.models.MedicalReview`).
 
 A published record is never edited in place. Editing it starts a *working copy* (a row of the same
 model with ``draft_of`` set) that goes through the same review. Publishing the copy writes its
@@ -33,7 +35,7 @@ from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
 from .content import FIELD, copy_content, dependencies, parts, reviewed_models, snapshot
-from .models import FactCheck, ReviewEvent, Status
+from .models import FactCheck, MedicalReview, ReviewEvent, Status
 from .rendering import pages_showing, refresh
 
 # How far in the past a publication time may be (a form filled in a minute ago), never more.
@@ -55,9 +57,12 @@ class Transition:
     needs_comment: bool = False
     originals_only: bool = False
     copies_only: bool = False
+    medical: bool = False  # only for records whose kind offers a medical review
 
     def applies_to(self, obj):
         if self.originals_only and obj.is_working_copy:
+            return False
+        if self.medical and obj.medical_review_rule == MedicalReview.NOT_OFFERED:
             return False
         return not (self.copies_only and not obj.is_working_copy)
 
@@ -82,7 +87,7 @@ TRANSITIONS = {
         Transition(
             "request_changes",
             gettext_lazy("Request changes"),
-            (Status.IN_REVIEW, Status.FACT_CHECKED),
+            (Status.IN_REVIEW, Status.FACT_CHECKED, Status.MEDICALLY_REVIEWED),
             Status.CHANGES_REQUESTED,
             "review",
             needs_comment=True,
@@ -90,7 +95,21 @@ TRANSITIONS = {
         Transition(
             "fact_check", gettext_lazy("Mark as fact-checked"), (Status.IN_REVIEW,), Status.FACT_CHECKED, "fact_check"
         ),
-        Transition("publish", gettext_lazy("Publish"), (Status.FACT_CHECKED,), Status.PUBLISHED, "publish"),
+        Transition(
+            "medically_review",
+            gettext_lazy("Mark as medically reviewed"),
+            (Status.FACT_CHECKED,),
+            Status.MEDICALLY_REVIEWED,
+            "medically_review",
+            medical=True,
+        ),
+        Transition(
+            "publish",
+            gettext_lazy("Publish"),
+            (Status.FACT_CHECKED, Status.MEDICALLY_REVIEWED),
+            Status.PUBLISHED,
+            "publish",
+        ),
         Transition(
             "cancel_schedule",
             gettext_lazy("Cancel the scheduled publication"),
@@ -180,10 +199,15 @@ def perform(obj, name, by, comment="", at=None, substantive=True):
         _check_images_are_described(obj)
     if name == "fact_check":
         return _fact_check(obj, transition, by, comment)
+    if name == "medically_review":
+        return _medically_review(obj, transition, by, comment)
     if name == "publish":
+        _check_medical_review(obj)
         return _publish(obj, transition, by, comment, at, substantive)
     if name == "cancel_schedule":
         forget_next_due()
+        if current_medical_review(obj):  # back to the step it had reached
+            transition = dataclasses.replace(transition, target=Status.MEDICALLY_REVIEWED)
     if name in ("unpublish", "archive"):
         return refresh(_move(obj, transition, by, comment))
     return _move(obj, transition, by, comment)
@@ -262,6 +286,78 @@ def _fact_check(obj, transition, by, notes):
     return _move(obj, transition, by, notes, fact_checker=contributor, last_reviewed_on=timezone.localdate())
 
 
+def current_medical_review(obj):
+    """The medical review of exactly the version ``obj`` holds now, made after its last fact-check, or None."""
+    checks = FactCheck.objects.for_object(obj)
+    last_fact_check = checks.fact_checks().first()
+    if last_fact_check is None:
+        return None
+    return (
+        checks.medical_reviews()
+        .filter(lock_version=obj.lock_version, checked_at__gte=last_fact_check.checked_at)
+        .select_related("contributor")
+        .first()
+    )
+
+
+def medical_review_problem(obj, user):
+    """Why ``user`` may not medically review ``obj``: they wrote, edited or fact-checked this version. Or None."""
+    if user.pk in obj.review_conflicts():
+        return _("You wrote or edited this version of %(record)s, so another clinician has to review it.") % {
+            "record": _describe(obj)
+        }
+    last_fact_check = FactCheck.objects.for_object(obj).fact_checks().first()
+    if last_fact_check and last_fact_check.reviewer_id == user.pk:
+        return _("You fact-checked this version of %(record)s, so another clinician has to review it.") % {
+            "record": _describe(obj)
+        }
+    return None
+
+
+def _medically_review(obj, transition, by, notes):
+    problem = medical_review_problem(obj, by)
+    if problem:
+        raise PermissionDenied(problem)
+    contributor = getattr(by, "contributor", None)
+    if (
+        contributor is None
+        or not contributor.is_live
+        or not getattr(contributor, "is_medical_reviewer", False)
+        or not getattr(contributor, "on_expert_board", False)
+        or not getattr(contributor, "credentials", "").strip()
+    ):
+        raise WorkflowError(
+            _("Readers are told which clinician reviewed each page. Ask a superuser to link your login to your "
+              "published contributor profile: a medical reviewer on the expert board, with your credentials.")
+        )  # fmt: skip
+    FactCheck.objects.create(
+        record=obj,
+        kind=FactCheck.Kind.MEDICAL_REVIEW,
+        reviewer=by,
+        contributor=contributor,
+        checked_at=timezone.now(),
+        notes=notes,
+        lock_version=obj.lock_version,
+        snapshot=snapshot(obj),
+    )
+    return _move(obj, transition, by, notes, medical_reviewer=contributor, medically_reviewed_on=timezone.localdate())
+
+
+def _check_medical_review(obj):
+    """A kind that requires it is published only after a clinician reviewed this very version."""
+    current = current_medical_review(obj)
+    if obj.needs_medical_review and not current:
+        raise WorkflowError(
+            _("%(things)s of this kind are published only after a clinician of the expert board has medically "
+              "reviewed them. Ask a medical reviewer to review this version first.")
+            % {"things": str(obj._meta.verbose_name_plural).capitalize()}
+        )  # fmt: skip
+    if not current and obj.medical_reviewer_id:
+        # The clinician named on the page reviewed an earlier version: readers must not see their name on this one.
+        obj.medical_reviewer = None
+        obj.medically_reviewed_on = None
+
+
 def unpublished_dependencies(obj):
     """The reviewed records ``obj`` shows that readers may not see yet: they must be published first."""
     return [record for record in dependencies(obj) if not record.is_live]
@@ -318,7 +414,15 @@ def _publish_copy(copy, by, comment):
     original = _locked(copy.draft_of)
     shown_before = pages_showing(original)
     copy_content(copy, original)
-    for field in ("fact_checker_id", "last_reviewed_on", "next_review_due", "review_reason", "last_edited_by_id"):
+    for field in (
+        "fact_checker_id",
+        "last_reviewed_on",
+        "medical_reviewer_id",
+        "medically_reviewed_on",
+        "next_review_due",
+        "review_reason",
+        "last_edited_by_id",
+    ):
         setattr(original, field, getattr(copy, field))
     original.last_updated = copy.last_updated or original.last_updated
     original.lock_version += 1
@@ -408,6 +512,8 @@ def start_new_version(obj, by):
         last_updated=obj.last_updated,
         fact_checker=obj.fact_checker,
         last_reviewed_on=obj.last_reviewed_on,
+        medical_reviewer=obj.medical_reviewer,
+        medically_reviewed_on=obj.medically_reviewed_on,
         next_review_due=obj.next_review_due,
         created_by=by,
         last_edited_by=by,
@@ -463,7 +569,7 @@ def review_baseline(obj):
     """
     if obj.is_working_copy:
         return snapshot(obj.draft_of), _("the published version")
-    last = FactCheck.objects.for_object(obj).select_related("contributor").first()
+    last = FactCheck.objects.for_object(obj).fact_checks().select_related("contributor").first()
     if last:
         return last.snapshot, _("the version %(name)s fact-checked on %(date)s") % {
             "name": last.contributor.name,

@@ -66,7 +66,7 @@ class ContributorAdmin(ReviewedAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "credentials"]}),
         (_("Roles"), {"fields": ["is_writer", "is_fact_checker", "is_medical_reviewer", "on_expert_board"]}),
-        (_("Profile"), {"fields": ["bio", "photo", "photo_alt"]}),
+        (_("Profile"), {"fields": ["affiliation", "bio", "disclosures", "photo", "photo_alt"]}),
         (_("Staff account"), {"fields": ["user"]}),
     ]
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from references.models import Citation, Source
-from review.models import Reviewed, ReviewedQuerySet, review_permissions
+from review.models import MedicalReview, Reviewed, ReviewedQuerySet, review_permissions
 from richtext.fields import RichTextField
 from richtext.uploads import RandomImagePath, WebImageField
 
@@ -41,7 +41,7 @@ class ArticleQuerySet(ReviewedQuerySet):
         Shared records readers may not see (a condition, product, side effect or source not published)
         are left out.
         """
-        return self.select_related("author", "fact_checker").prefetch_related(
+        return self.select_related("author", "fact_checker", "medical_reviewer").prefetch_related(
             Prefetch("conditions", queryset=Condition.objects.published().order_by("name")),
             Prefetch("products", queryset=Product.objects.published().for_listing()),
             Prefetch(
@@ -66,6 +66,11 @@ class Article(Reviewed):
         NEWS = "news", _("News")
         COLUMN = "column", _("Column")
 
+    medical_review = MedicalReview.OPTIONAL
+    medical_review_by_kind = {
+        Kind.THERAPY_GUIDE: MedicalReview.REQUIRED,
+        Kind.CONDITION_OVERVIEW: MedicalReview.REQUIRED,
+    }
     reviewed_content = [
         "title",
         "slug",

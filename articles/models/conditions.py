@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from references.models import Citation
-from review.models import Reviewed, ReviewedQuerySet, review_permissions
+from review.models import MedicalReview, Reviewed, ReviewedQuerySet, review_permissions
 from richtext.fields import RichTextField
 
 ICD10_PATTERN = r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$"
@@ -16,6 +16,7 @@ ICD10_PATTERN = r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$"
 
 class Condition(Reviewed):
     page_parts = "articles.publishing.condition_parts"
+    medical_review = MedicalReview.OPTIONAL
     reviewed_content = [
         "name",
         "abbreviation",

@@ -25,7 +25,9 @@ class Contributor(Reviewed):
         "is_fact_checker",
         "is_medical_reviewer",
         "on_expert_board",
+        "affiliation",
         "bio",
+        "disclosures",
         "photo",
         "photo_alt",
     ]
@@ -41,7 +43,23 @@ class Contributor(Reviewed):
     is_writer = models.BooleanField(_("writer"), default=False)
     is_fact_checker = models.BooleanField(_("fact-checker"), default=False)
     is_medical_reviewer = models.BooleanField(_("medical reviewer"), default=False)
+    affiliation = models.CharField(
+        _("affiliation"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Where they work, shown under the name, e.g. “Consultant neurologist, Northfield University Hospital”."
+        ),
+    )
     bio = RichTextField(_("biography"), blank=True)
+    disclosures = models.TextField(
+        _("disclosures"),
+        blank=True,
+        help_text=_(
+            "Financial and professional ties readers should know about when they read this person's work, e.g. "
+            "“Has received speaker fees from an immunoglobulin manufacturer.” Write “None.” if there are none."
+        ),
+    )
     photo = WebImageField(
         _("photo"),
         upload_to=RandomImagePath("contributors"),

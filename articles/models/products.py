@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from references.models import Citation
-from review.models import Reviewed, ReviewedQuerySet, review_permissions
+from review.models import MedicalReview, Reviewed, ReviewedQuerySet, review_permissions
 
 from .conditions import Condition
 
@@ -34,6 +34,7 @@ class SideEffect(Reviewed):
         DURING = "during", _("During or soon after the infusion")
         DELAYED = "delayed", _("Hours to days later")
 
+    medical_review = MedicalReview.OPTIONAL
     reviewed_content = [
         "name",
         "slug",
@@ -124,6 +125,7 @@ class Product(Reviewed):
         INTRAVENOUS = "iv", _("Intravenous (IVIG)")
         SUBCUTANEOUS = "sc", _("Subcutaneous (SCIG)")
 
+    medical_review = MedicalReview.OPTIONAL
     reviewed_content = [
         "brand_name",
         "slug",

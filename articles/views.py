@@ -162,9 +162,10 @@ class ConditionDetailView(PreviewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         condition = self.object
-        articles = Article.objects.published().filter(conditions=condition).for_listing()
+        original = condition.draft_of or condition  # a new version's page lists what links to the published one
+        articles = Article.objects.published().filter(conditions=original).for_listing()
         approvals = list(
-            condition.approvals.filter(product__in=Product.objects.published())
+            original.approvals.filter(product__in=Product.objects.published())
             .select_related("product")
             .order_by("product__brand_name", "region")
         )
@@ -196,7 +197,7 @@ class ProductDetailView(PreviewMixin, DetailView):
         return super().get_context_data(
             approvals=approvals,
             side_effect_groups=group_side_effects(links),
-            articles=Article.objects.published().filter(products=product).for_listing(),
+            articles=Article.objects.published().filter(products=product.draft_of or product).for_listing(),
             structured_data=StructuredData(self.request).product_page(
                 product, side_effects=[link.side_effect for link in links], approvals=approvals
             ),
@@ -223,12 +224,13 @@ class SideEffectDetailView(PreviewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         effect = self.object
+        original = effect.draft_of or effect  # a new version's page lists what links to the published one
         return super().get_context_data(
             product_links=ProductSideEffect.objects.filter(
-                side_effect=effect, product__in=Product.objects.published()
+                side_effect=original, product__in=Product.objects.published()
             ).select_related("product"),
             structured_data=StructuredData(self.request).side_effect_page(effect),
-            articles=Article.objects.published().filter(side_effects=effect).for_listing(),
+            articles=Article.objects.published().filter(side_effects=original).for_listing(),
             **kwargs,
         )
 
@@ -238,9 +240,10 @@ class ContributorDetailView(PreviewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         published = Article.objects.published().for_listing()
+        original = self.object.draft_of or self.object
         return super().get_context_data(
-            written=published.filter(author=self.object),
-            fact_checked=published.filter(fact_checker=self.object),
+            written=published.filter(author=original),
+            fact_checked=published.filter(fact_checker=original),
             **kwargs,
         )
 

@@ -13,7 +13,11 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.context import make_context
+from django.template.loader import select_template
+from django.template.loader_tags import BlockNode
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -27,7 +31,7 @@ from reversion.models import Version
 
 from . import workflow
 from .content import FIELD, live_dependents, parts, snapshot
-from .diffing import content_diff, version_snapshot
+from .diffing import content_diff, data_change, version_snapshot
 from .models import FactCheck, ReviewEvent, Status
 
 
@@ -505,12 +509,36 @@ class ReviewedAdmin(VersionAdmin):
 
     # --- The reviewer's desk: the record as readers will see it ---------------------------------------------
 
+    #: The reader page's view (a DetailView that finds any version by ``pk``). The desk renders that page's
+    #: content with the view's own context and template, so it is what readers will see, not a copy of it.
+    reader_page_view = None
+
     def rendered_parts(self, obj):
         """``{name: safe HTML}`` for the parts a model shows readers in its own way (e.g. with numbered citations)."""
         return {}
 
-    def reader_view(self, obj):
-        """Each declared part of ``obj`` as readers will see it, ``[(label, safe HTML), ...]``; empty parts left out."""
+    def reader_page(self, request, obj):
+        """
+        ``(context, template)`` of ``obj``'s reader page as its view builds them, without what a page shows
+        besides the record (the feedback form, other articles); ``None`` without a reader page view.
+        """
+        if self.reader_page_view is None:
+            return None
+        view = self.reader_page_view()
+        view.setup(request, pk=obj.pk)
+        try:
+            view.object = view.get_object()
+        except Http404:
+            return None
+        context = view.get_context_data(object=view.object)
+        context.update(feedback_form=None, related_articles=[], recent_articles=[])
+        return context, select_template(view.get_template_names())
+
+    def reader_view(self, request, obj, page=None):
+        """``obj`` as readers will see it (safe HTML): its reader page's content, else each declared part."""
+        page = page or self.reader_page(request, obj)
+        if page is not None:
+            return render_block(page[1], "content", page[0], request)
         rendered = self.rendered_parts(obj)
         plain = snapshot(obj)
         shown = []
@@ -530,11 +558,35 @@ class ReviewedAdmin(VersionAdmin):
             else:
                 html = format_html("{}", plain[part.name]) if plain[part.name] != "" else ""
             if html:
-                shown.append((part.label, html))
-        return shown
+                shown.append(format_html("<h3>{}</h3><div>{}</div>", part.label, html))
+        return format_html_join("", "{}", ((html,) for html in shown))
+
+    def structured_data_change(self, request, obj, page, baseline):
+        """
+        How the page's structured data (the JSON-LD search engines read) changes: compared with the published
+        version's, or all new for a first version. ``None`` when the baseline is a fact-checked snapshot, which
+        holds the content only.
+        """
+        if page is None or "structured_data" not in page[0]:
+            return None
+        if obj.is_working_copy:
+            published = self.reader_page(request, obj.draft_of)
+            before = published[0].get("structured_data") if published else {}
+        elif baseline is None:
+            before = {}
+        else:
+            return None
+        return data_change(
+            "structured_data", _("Structured data for search engines"), before, page[0]["structured_data"]
+        )
 
     def workflow_context(self, request, obj):
         baseline, baseline_label = workflow.review_baseline(obj)
+        page = self.reader_page(request, obj)
+        review_diff = content_diff(self.model, baseline or {}, snapshot(obj))
+        structured = self.structured_data_change(request, obj, page, baseline)
+        if structured is not None:
+            review_diff.append(structured)
         opts = self.opts
         shown_by = obj.draft_of if obj.is_working_copy else obj
         return {
@@ -550,8 +602,8 @@ class ReviewedAdmin(VersionAdmin):
                 and obj.status != Status.SCHEDULED
                 and request.user.has_perm(f"{opts.app_label}.delete_{opts.model_name}")
             ),
-            "review_diff": content_diff(self.model, baseline or {}, snapshot(obj)),
-            "reader_view": self.reader_view(obj),
+            "review_diff": review_diff,
+            "reader_view": self.reader_view(request, obj, page),
             "visibility_text": self.visibility(obj),
             "review_diff_label": baseline_label or _("nothing (a first version: all of it is new)"),
             "separation_problem": workflow.separation_of_duties_problem(obj, request.user),
@@ -595,6 +647,28 @@ class ReviewedAdmin(VersionAdmin):
                 messages.error(request, problem)
 
         return run
+
+
+def _find_block(nodelist, name):
+    for node in nodelist:
+        if isinstance(node, BlockNode) and node.name == name:
+            return node
+        for attribute in node.child_nodelists:
+            found = _find_block(getattr(node, attribute, None) or [], name)
+            if found is not None:
+                return found
+    return None
+
+
+def render_block(template, name, context, request):
+    """One ``{% block %}`` of ``template`` (a loaded template), rendered alone with ``context``, as safe HTML."""
+    compiled = template.template
+    block = _find_block(compiled.nodelist, name)
+    if block is None:
+        return ""
+    context = make_context(context, request)
+    with context.render_context.push_state(compiled), context.bind_template(compiled):
+        return mark_safe(block.nodelist.render(context))
 
 
 def _when(moment):

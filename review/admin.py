@@ -10,7 +10,9 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import options as admin_options
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
@@ -33,6 +35,26 @@ from . import workflow
 from .content import FIELD, live_dependents, parts, snapshot
 from .diffing import content_diff, data_change, version_snapshot
 from .models import FactCheck, ReviewEvent, Status
+from .templatetags.staff_time import staff_time
+
+
+class ZonedSplitDateTime(AdminSplitDateTime):
+    """The admin's date and time inputs with the site's time zone next to them, which is how they are read."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return format_html(
+            '{}<p class="help time-zone">{}</p>',
+            super().render(name, value, attrs, renderer),
+            _("Time zone: %(zone)s") % {"zone": timezone.get_current_timezone_name()},
+        )
+
+
+# Every date-time input of every model's admin (ours, auth's, third parties'): each ModelAdmin copies these
+# defaults when it is registered, and review comes first in INSTALLED_APPS, so its admin loads before the others.
+admin_options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateTimeField] = {
+    **admin_options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateTimeField],
+    "widget": ZonedSplitDateTime,
+}
 
 
 class ReviewedAdminForm(forms.ModelForm):
@@ -68,14 +90,14 @@ class ReviewedAdminForm(forms.ModelForm):
             self.data[self.add_prefix("edit_version")] = str(current.lock_version)
             raise forms.ValidationError(
                 _(
-                    "%(who)s saved this %(thing)s at %(when)s, after you opened it. Your changes have NOT been saved "
+                    "%(who)s saved this %(thing)s on %(when)s, after you opened it. Your changes have NOT been saved "
                     "and are still in the form below. Compare them with the saved version (under “Saved version vs. "
                     "your form”), keep anything of theirs you want, and save again."
                 )
                 % {
                     "who": who,
                     "thing": model._meta.verbose_name,
-                    "when": timezone.localtime(current.modified_at).strftime("%H:%M on %B %d"),
+                    "when": staff_time(current.modified_at),
                 },
                 code="stale",
             )
@@ -194,7 +216,7 @@ class ReviewedAdmin(VersionAdmin):
         return has_slug and obj is not None and (obj.is_working_copy or obj.published_at is not None)
 
     def get_readonly_fields(self, request, obj=None):
-        fields = [*super().get_readonly_fields(request, obj), *self.workflow_fields]
+        fields = [*super().get_readonly_fields(request, obj), *self.workflow_fields, "published_at_in_zone"]
         return [*fields, "slug"] if self.slug_is_fixed(obj) else fields
 
     def get_prepopulated_fields(self, request, obj=None):
@@ -215,7 +237,15 @@ class ReviewedAdmin(VersionAdmin):
         extra = [field for field in [*self.workflow_fields, "next_review_due"] if field not in shown]
         if extra:
             fieldsets.append((_("Publication and review"), {"fields": extra, "classes": ["collapse"]}))
+        # Read-only, so no input says the zone: the time is shown with it instead.
+        zoned = {"published_at": "published_at_in_zone"}
+        for _name, options in fieldsets:
+            options["fields"] = [zoned.get(field, field) for field in options["fields"]]
         return fieldsets
+
+    @admin.display(description=_("published at"))
+    def published_at_in_zone(self, obj):
+        return staff_time(obj.published_at) if obj is not None and obj.published_at else "—"
 
     def get_fields(self, request, obj=None):
         # The lock field is rendered by the template, always, whatever the fieldsets say.
@@ -672,7 +702,7 @@ def render_block(template, name, context, request):
 
 
 def _when(moment):
-    return timezone.localtime(moment).strftime("%d %B %Y, %H:%M (%Z)") if moment else ""
+    return staff_time(moment)
 
 
 def _outcome(result):

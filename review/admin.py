@@ -7,6 +7,7 @@ fields to show.
 """
 
 import datetime
+import json
 
 from django import forms
 from django.contrib import admin, messages
@@ -599,16 +600,18 @@ class ReviewedAdmin(VersionAdmin):
         """
         if page is None or "structured_data" not in page[0]:
             return None
+        after = page[0]["structured_data"]
         if obj.is_working_copy:
             published = self.reader_page(request, obj.draft_of)
             before = published[0].get("structured_data") if published else {}
+            # Published, the new version's content goes live at the published record's address, not its preview's.
+            preview, live = (json.dumps(request.build_absolute_uri(o.get_absolute_url())) for o in (obj, obj.draft_of))
+            after = json.loads(json.dumps(after).replace(preview[1:-1], live[1:-1]))
         elif baseline is None:
             before = {}
         else:
             return None
-        return data_change(
-            "structured_data", _("Structured data for search engines"), before, page[0]["structured_data"]
-        )
+        return data_change("structured_data", _("Structured data for search engines"), before, after)
 
     def workflow_context(self, request, obj):
         baseline, baseline_label = workflow.review_baseline(obj)

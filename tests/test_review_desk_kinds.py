@@ -143,9 +143,11 @@ def test_the_desk_shows_the_new_version_as_readers_will_and_a_three_word_change_
     for bit in reader_bits:
         assert bit in reader
     assert CHANGED.split(" up")[0] in reader and "up to three days" in reader
-    diff = page[page.index('id="review-diff-heading"') : form]
+    diff = page[page.index('id="review-diff-heading"') : page.index("</details>")]
+    assert page.index("</details>") < form
     assert WORD_DIFF in diff
     assert "diff-removed" not in diff  # nothing else changed, and the sentence is not replaced wholesale
+    assert "/preview/" not in diff  # the new version goes live at the published address
 
 
 def test_a_first_version_shows_its_related_lists_and_structured_data_as_new(client, editor, reviewer):

@@ -712,8 +712,7 @@ SOURCES = {
     },
     "kaveri-2011": {
         "kind": JOURNAL,
-        "authors": [("Kaveri", "SV"), ("Maddur", "MS")],
-        "has_more_authors": True,
+        "authors": [("Kaveri", "SV"), ("Maddur", "MS"), ("Hegde", "P"), ("Lacroix-Desmazes", "S"), ("Bayry", "J")],
         "title": "Intravenous immunoglobulins in immunodeficiencies: more than mere replacement therapy",
         "publication": "Clin Exp Immunol",
         "year": 2011,
@@ -760,8 +759,7 @@ SOURCES = {
     },
     "castagnoli-2019": {
         "kind": JOURNAL,
-        "authors": [("Castagnoli", "R"), ("Delmonte", "OM")],
-        "has_more_authors": True,
+        "authors": [("Castagnoli", "R"), ("Delmonte", "OM"), ("Calzoni", "E"), ("Notarangelo", "LD")],
         "title": (
             "Hematopoietic Stem Cell Transplantation in Primary Immunodeficiency Diseases: Current Status and "
             "Future Perspectives"
@@ -1370,6 +1368,8 @@ def load_demo_content(verbosity=1, stdout=None):
                 for position, (family_name, given_names) in enumerate(data["authors"], start=1):
                     key = {"source": source, "position": position}
                     ensure(SourceAuthor, key, {**key, "family_name": family_name, "given_names": given_names})
+            else:
+                _complete_the_authors(loader, source, data)
 
         for data in ARTICLES:
             values = {
@@ -1490,6 +1490,35 @@ def _show_every_state(loader, model, example):
         record_event(copy, None, "demo", _("Demo content: a new version waiting for review."), "", state)
         loader.created[model] += 1
     forget_next_due()
+
+
+def _complete_the_authors(loader, source, data):
+    """
+    A source loaded when its entry named only the first authors and "et al" gets a new version with every
+    author, waiting for review as any change to a published record does; a source an editor changed is left alone.
+    """
+    from review.content import copy_content
+    from review.workflow import record_event
+
+    listed = [(author.family_name, author.given_names) for author in source.authors.all()]
+    complete = list(data["authors"])
+    shortened = source.has_more_authors and len(listed) < len(complete) and complete[: len(listed)] == listed
+    if data.get("has_more_authors") or not shortened or Source.objects.filter(draft_of=source).exists():
+        return
+    copy = Source(
+        draft_of=source,
+        status=Article.Status.IN_REVIEW,
+        published_at=source.published_at,
+        last_updated=source.last_updated,
+    )
+    copy_content(source, copy, {"has_more_authors": False})
+    copy.authors.all().delete()
+    SourceAuthor.objects.bulk_create(
+        SourceAuthor(source=copy, position=position, family_name=family_name, given_names=given_names)
+        for position, (family_name, given_names) in enumerate(complete, start=1)
+    )
+    record_event(copy, None, "demo", _("Demo content: the complete list of authors."), "", copy.status)
+    loader.created[Source] += 1
 
 
 def _second(model, example):

@@ -159,8 +159,9 @@ def _text_and_sources(record):
 
 def condition_parts(condition):
     condition = _cited_record(condition, Condition.objects.all())
+    original = condition.draft_of or condition  # approvals name the published condition, not a new version
     approvals = (
-        condition.approvals.filter(product__in=Product.objects.published())
+        original.approvals.filter(product__in=Product.objects.published())
         .select_related("product")
         .order_by("product__brand_name", "region")
     )

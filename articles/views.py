@@ -150,9 +150,10 @@ class ConditionDetailView(PreviewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         condition = self.object
-        articles = Article.objects.published().filter(conditions=condition).for_listing()
+        original = condition.draft_of or condition  # a new version's page lists what links to the published one
+        articles = Article.objects.published().filter(conditions=original).for_listing()
         approvals = list(
-            condition.approvals.filter(product__in=Product.objects.published())
+            original.approvals.filter(product__in=Product.objects.published())
             .select_related("product")
             .order_by("product__brand_name", "region")
         )
@@ -181,7 +182,7 @@ class ProductDetailView(PreviewMixin, DetailView):
         approvals = list(product.approvals.all())
         return super().get_context_data(
             approvals=approvals,
-            articles=Article.objects.published().filter(products=product).for_listing(),
+            articles=Article.objects.published().filter(products=product.draft_of or product).for_listing(),
             **page_context(product, self.request),
             **kwargs,
         )
@@ -206,12 +207,13 @@ class SideEffectDetailView(PreviewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         effect = self.object
+        original = effect.draft_of or effect  # a new version's page lists what links to the published one
         return super().get_context_data(
             product_links=ProductSideEffect.objects.filter(
-                side_effect=effect, product__in=Product.objects.published()
+                side_effect=original, product__in=Product.objects.published()
             ).select_related("product"),
             **page_context(effect, self.request),
-            articles=Article.objects.published().filter(side_effects=effect).for_listing(),
+            articles=Article.objects.published().filter(side_effects=original).for_listing(),
             **kwargs,
         )
 

@@ -3,6 +3,7 @@ from django.contrib import admin
 from review.admin import ReviewedAdmin
 
 from .models import Page
+from .views import PagePreviewView
 
 
 @admin.register(Page)
@@ -11,3 +12,4 @@ class PageAdmin(ReviewedAdmin):
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     fields = ["title", "slug", "summary", "body", "footer_position"]
+    reader_page_view = PagePreviewView

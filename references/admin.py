@@ -30,7 +30,7 @@ from .formatting import format_reference, format_source
 from .forms import ImportForm, record_key
 from .markers import broken_markers, cited_fields, render_record_text, sync_citations, unknown_keys
 from .models import Citation, Source, SourceAuthor
-from .views import export_response
+from .views import SourceDetailView, export_response
 
 
 class SourceAuthorInline(admin.TabularInline):
@@ -89,6 +89,7 @@ class SourceAdmin(ReviewedAdmin):
     change_form_template = "references/admin/source_change_form.html"
     readonly_fields = ["how_to_cite", "as_readers_see_it", "citing_records"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    reader_page_view = SourceDetailView
 
     def get_fieldsets(self, request, obj=None):
         retraction_classes = [] if obj is not None and obj.is_retracted else ["collapse"]

@@ -7,13 +7,20 @@ fields to show.
 """
 
 import datetime
+import json
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import options as admin_options
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.context import make_context
+from django.template.loader import select_template
+from django.template.loader_tags import BlockNode
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -27,8 +34,28 @@ from reversion.models import Version
 
 from . import workflow
 from .content import FIELD, live_dependents, parts, snapshot
-from .diffing import content_diff, version_snapshot
+from .diffing import content_diff, data_change, version_snapshot
 from .models import FactCheck, ReviewEvent, Status
+from .templatetags.staff_time import staff_time
+
+
+class ZonedSplitDateTime(AdminSplitDateTime):
+    """The admin's date and time inputs with the site's time zone next to them, which is how they are read."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return format_html(
+            '{}<p class="help time-zone">{}</p>',
+            super().render(name, value, attrs, renderer),
+            _("Time zone: %(zone)s") % {"zone": timezone.get_current_timezone_name()},
+        )
+
+
+# Every date-time input of every model's admin (ours, auth's, third parties'): each ModelAdmin copies these
+# defaults when it is registered, and review comes first in INSTALLED_APPS, so its admin loads before the others.
+admin_options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateTimeField] = {
+    **admin_options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateTimeField],
+    "widget": ZonedSplitDateTime,
+}
 
 
 class ReviewedAdminForm(forms.ModelForm):
@@ -64,14 +91,14 @@ class ReviewedAdminForm(forms.ModelForm):
             self.data[self.add_prefix("edit_version")] = str(current.lock_version)
             raise forms.ValidationError(
                 _(
-                    "%(who)s saved this %(thing)s at %(when)s, after you opened it. Your changes have NOT been saved "
+                    "%(who)s saved this %(thing)s on %(when)s, after you opened it. Your changes have NOT been saved "
                     "and are still in the form below. Compare them with the saved version (under “Saved version vs. "
                     "your form”), keep anything of theirs you want, and save again."
                 )
                 % {
                     "who": who,
                     "thing": model._meta.verbose_name,
-                    "when": timezone.localtime(current.modified_at).strftime("%H:%M on %B %d"),
+                    "when": staff_time(current.modified_at),
                 },
                 code="stale",
             )
@@ -199,7 +226,7 @@ class ReviewedAdmin(VersionAdmin):
         return has_slug and obj is not None and (obj.is_working_copy or obj.published_at is not None)
 
     def get_readonly_fields(self, request, obj=None):
-        fields = [*super().get_readonly_fields(request, obj), *self.workflow_fields]
+        fields = [*super().get_readonly_fields(request, obj), *self.workflow_fields, "published_at_in_zone"]
         return [*fields, "slug"] if self.slug_is_fixed(obj) else fields
 
     def get_prepopulated_fields(self, request, obj=None):
@@ -220,7 +247,15 @@ class ReviewedAdmin(VersionAdmin):
         extra = [field for field in [*self.workflow_fields, "next_review_due"] if field not in shown]
         if extra:
             fieldsets.append((_("Publication and review"), {"fields": extra, "classes": ["collapse"]}))
+        # Read-only, so no input says the zone: the time is shown with it instead.
+        zoned = {"published_at": "published_at_in_zone"}
+        for _name, options in fieldsets:
+            options["fields"] = [zoned.get(field, field) for field in options["fields"]]
         return fieldsets
+
+    @admin.display(description=_("published at"))
+    def published_at_in_zone(self, obj):
+        return staff_time(obj.published_at) if obj is not None and obj.published_at else "—"
 
     def get_fields(self, request, obj=None):
         # The lock field is rendered by the template, always, whatever the fieldsets say.
@@ -514,12 +549,36 @@ class ReviewedAdmin(VersionAdmin):
 
     # --- The reviewer's desk: the record as readers will see it ---------------------------------------------
 
+    #: The reader page's view (a DetailView that finds any version by ``pk``). The desk renders that page's
+    #: content with the view's own context and template, so it is what readers will see, not a copy of it.
+    reader_page_view = None
+
     def rendered_parts(self, obj):
         """``{name: safe HTML}`` for the parts a model shows readers in its own way (e.g. with numbered citations)."""
         return {}
 
-    def reader_view(self, obj):
-        """Each declared part of ``obj`` as readers will see it, ``[(label, safe HTML), ...]``; empty parts left out."""
+    def reader_page(self, request, obj):
+        """
+        ``(context, template)`` of ``obj``'s reader page as its view builds them, without what a page shows
+        besides the record (the feedback form, other articles); ``None`` without a reader page view.
+        """
+        if self.reader_page_view is None:
+            return None
+        view = self.reader_page_view()
+        view.setup(request, pk=obj.pk)
+        try:
+            view.object = view.get_object()
+        except Http404:
+            return None
+        context = view.get_context_data(object=view.object)
+        context.update(feedback_form=None, related_articles=[], recent_articles=[])
+        return context, select_template(view.get_template_names())
+
+    def reader_view(self, request, obj, page=None):
+        """``obj`` as readers will see it (safe HTML): its reader page's content, else each declared part."""
+        page = page or self.reader_page(request, obj)
+        if page is not None:
+            return render_block(page[1], "content", page[0], request)
         rendered = self.rendered_parts(obj)
         plain = snapshot(obj)
         shown = []
@@ -539,11 +598,37 @@ class ReviewedAdmin(VersionAdmin):
             else:
                 html = format_html("{}", plain[part.name]) if plain[part.name] != "" else ""
             if html:
-                shown.append((part.label, html))
-        return shown
+                shown.append(format_html("<h3>{}</h3><div>{}</div>", part.label, html))
+        return format_html_join("", "{}", ((html,) for html in shown))
+
+    def structured_data_change(self, request, obj, page, baseline):
+        """
+        How the page's structured data (the JSON-LD search engines read) changes: compared with the published
+        version's, or all new for a first version. ``None`` when the baseline is a fact-checked snapshot, which
+        holds the content only.
+        """
+        if page is None or "structured_data" not in page[0]:
+            return None
+        after = page[0]["structured_data"]
+        if obj.is_working_copy:
+            published = self.reader_page(request, obj.draft_of)
+            before = published[0].get("structured_data") if published else {}
+            # Published, the new version's content goes live at the published record's address, not its preview's.
+            preview, live = (json.dumps(request.build_absolute_uri(o.get_absolute_url())) for o in (obj, obj.draft_of))
+            after = json.loads(json.dumps(after).replace(preview[1:-1], live[1:-1]))
+        elif baseline is None:
+            before = {}
+        else:
+            return None
+        return data_change("structured_data", _("Structured data for search engines"), before, after)
 
     def workflow_context(self, request, obj):
         baseline, baseline_label = workflow.review_baseline(obj)
+        page = self.reader_page(request, obj)
+        review_diff = content_diff(self.model, baseline or {}, snapshot(obj))
+        structured = self.structured_data_change(request, obj, page, baseline)
+        if structured is not None:
+            review_diff.append(structured)
         opts = self.opts
         shown_by = obj.draft_of if obj.is_working_copy else obj
         return {
@@ -559,8 +644,8 @@ class ReviewedAdmin(VersionAdmin):
                 and obj.status != Status.SCHEDULED
                 and request.user.has_perm(f"{opts.app_label}.delete_{opts.model_name}")
             ),
-            "review_diff": content_diff(self.model, baseline or {}, snapshot(obj)),
-            "reader_view": self.reader_view(obj),
+            "review_diff": review_diff,
+            "reader_view": self.reader_view(request, obj, page),
             "visibility_text": self.visibility(obj),
             "review_diff_label": baseline_label or _("nothing (a first version: all of it is new)"),
             "separation_problem": workflow.separation_of_duties_problem(obj, request.user),
@@ -606,8 +691,30 @@ class ReviewedAdmin(VersionAdmin):
         return run
 
 
+def _find_block(nodelist, name):
+    for node in nodelist:
+        if isinstance(node, BlockNode) and node.name == name:
+            return node
+        for attribute in node.child_nodelists:
+            found = _find_block(getattr(node, attribute, None) or [], name)
+            if found is not None:
+                return found
+    return None
+
+
+def render_block(template, name, context, request):
+    """One ``{% block %}`` of ``template`` (a loaded template), rendered alone with ``context``, as safe HTML."""
+    compiled = template.template
+    block = _find_block(compiled.nodelist, name)
+    if block is None:
+        return ""
+    context = make_context(context, request)
+    with context.render_context.push_state(compiled), context.bind_template(compiled):
+        return mark_safe(block.nodelist.render(context))
+
+
 def _when(moment):
-    return timezone.localtime(moment).strftime("%d %B %Y, %H:%M (%Z)") if moment else ""
+    return staff_time(moment)
 
 
 def _outcome(result):

@@ -120,17 +120,43 @@ def content_diff(model, old, new, context=1):
         before, after = _as_lines(part, old.get(name)), _as_lines(part, new.get(name))
         if before == after:
             continue
-        lines = _diff_lines(before, after)
-        keep = {
-            index
-            for index, line in enumerate(lines)
-            if line.change != "same"
-            for index in range(index - context, index + context + 1)
-        }
-        shown = [line if index in keep else None for index, line in enumerate(lines)]
-        collapsed = [line for index, line in enumerate(shown) if line or (index and shown[index - 1])]
-        changes.append(FieldChange(name, label, [line or Line("gap", "…") for line in collapsed]))
+        changes.append(FieldChange(name, label, _with_context(_diff_lines(before, after), context)))
     return changes
+
+
+def _with_context(lines, context):
+    """The changed ``lines`` and ``context`` unchanged lines around each, longer runs of sameness as one gap."""
+    keep = {
+        index
+        for index, line in enumerate(lines)
+        if line.change != "same"
+        for index in range(index - context, index + context + 1)
+    }
+    shown = [line if index in keep else None for index, line in enumerate(lines)]
+    collapsed = [line for index, line in enumerate(shown) if line or (index and shown[index - 1])]
+    return [line or Line("gap", "…") for line in collapsed]
+
+
+def data_lines(data, path=""):
+    """Nested JSON-like ``data`` as ``"path: value"`` lines, e.g. ``"author.name: Jane Doe"``."""
+    if isinstance(data, dict):
+        return [
+            line
+            for key, value in data.items()
+            if key != "@context"
+            for line in data_lines(value, f"{path}.{key}" if path else str(key))
+        ]
+    if isinstance(data, list | tuple):
+        return [line for number, item in enumerate(data, start=1) for line in data_lines(item, f"{path}[{number}]")]
+    return [f"{path}: {data}"]
+
+
+def data_change(name, label, old, new, context=1):
+    """A :class:`FieldChange` between two pieces of structured data (e.g. JSON-LD), or ``None`` if equal."""
+    before, after = data_lines(old or {}), data_lines(new or {})
+    if before == after:
+        return None
+    return FieldChange(name, label, _with_context(_diff_lines(before, after), context))
 
 
 def version_snapshot(model, version):

@@ -17,11 +17,23 @@ from tests.admin_forms import admin_change_url
 from tests.factories import ArticleFactory
 from tests.people import PASSWORD, member_of
 from tests.test_browser import chromium, screenshot, sized, wait  # noqa: F401  (fixtures)
+from tests.test_review_desk_kinds import (
+    CHANGED,
+    SENTENCE,
+    article,
+    condition,
+    contributor,
+    page,
+    product,
+    side_effect,
+    source,
+)
 from tests.test_uploads import image_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 Status = Article.Status
+DESK_KINDS = [article, condition, product, side_effect, source, contributor, page]
 
 
 @pytest.fixture
@@ -217,3 +229,22 @@ def test_two_tabs_the_second_save_is_refused_with_the_comparison_and_saving_agai
     wait(desktop, ready.presence_of_element_located((By.CSS_SELECTOR, ".messagelist .success")))
     article.refresh_from_db()
     assert article.title == "Your infusion day"
+
+
+@pytest.mark.parametrize("make", DESK_KINDS, ids=lambda make: make.__name__)
+def test_each_kinds_desk_shows_the_reader_page_and_the_three_word_change_in_view(live_server, desktop, make):
+    editor = member_of("Editors", "ella")
+    record, field, _reader_bits = make()
+    copy = workflow.start_new_version(record, editor)
+    setattr(copy, field, getattr(copy, field).replace(SENTENCE, CHANGED))
+    copy.save()
+    copy = workflow.perform(copy, "submit", editor)
+    log_in(desktop, live_server, "Reviewers", "rory")
+    open_change_page(desktop, live_server, copy)
+    screenshot(desktop, f"admin-desk-{copy._meta.model_name}")
+
+    change = desktop.find_element(By.CSS_SELECTOR, ".review-diff .diff-changed ins")
+    assert change.text.strip() == "up to three days"
+    assert change.is_displayed() and change.location["y"] < 900
+    reader = desktop.find_element(By.CSS_SELECTOR, ".reader-view .reader-page")
+    assert reader.is_displayed() and "up to three days" in reader.text

@@ -69,7 +69,7 @@ def test_the_desk_shows_the_text_as_readers_will_with_numbered_citations(client,
 
     desk = page[page.index('id="review-desk"') : page.index('id="article_form"')]
     assert 'Headaches are common<sup class="citation"><a href="#source-1" id="cite-1-1">1</a></sup>.' in desk
-    assert "<li id='source-1'>" in desk and "Adverse effects of immunoglobulin therapy" in desk
+    assert '<li id="source-1">' in desk and "Adverse effects of immunoglobulin therapy" in desk
     assert "common [cite:guo-2018]" not in page[page.index('id="article_form"') :]  # nor in the read-only body
 
 

@@ -8,6 +8,7 @@ from references.admin import CitingAdminMixin
 from review.admin import ReviewedAdmin
 
 from ..models import Article, ArticleSideEffect
+from ..views import ArticlePreviewView
 
 
 class ArticleSideEffectInline(admin.TabularInline):
@@ -27,6 +28,7 @@ class ArticleAdmin(CitingAdminMixin, ReviewedAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["conditions", "products", "author"]
     inlines = [ArticleSideEffectInline]
+    reader_page_view = ArticlePreviewView
     readonly_fields = ["rendered_body", "created_by", "last_edited_by"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "dek", "body"]}),

@@ -21,6 +21,7 @@ from ..models import (
     ProductSideEffect,
     SideEffect,
 )
+from ..views import ConditionPreviewView, ContributorPreviewView, ProductPreviewView, SideEffectPreviewView
 
 
 @admin.register(Condition)
@@ -30,6 +31,7 @@ class ConditionAdmin(CitingAdminMixin, ReviewedAdmin):
     search_fields = ["name", "abbreviation", "icd10_code"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["related_conditions"]
+    reader_page_view = ConditionPreviewView
     fieldsets = [
         (None, {"fields": ["name", "abbreviation", "slug", "icd10_code"]}),
         (_("Page text"), {"fields": ["summary", "overview", "treatment"]}),
@@ -63,6 +65,7 @@ class ContributorAdmin(ReviewedAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["user"]
     change_form_template = "admin/articles/contributor/change_form.html"
+    reader_page_view = ContributorPreviewView
     fieldsets = [
         (None, {"fields": ["name", "slug", "credentials"]}),
         (_("Roles"), {"fields": ["is_writer", "is_fact_checker", "is_medical_reviewer", "on_expert_board"]}),
@@ -131,6 +134,7 @@ class ContributorAdmin(ReviewedAdmin):
 class SideEffectAdmin(CitingAdminMixin, ReviewedAdmin):
     list_display = ["name", "seriousness", "onset"]
     list_filter = ["seriousness", "onset"]
+    reader_page_view = SideEffectPreviewView
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
@@ -158,6 +162,7 @@ class ProductAdmin(CitingAdminMixin, ReviewedAdmin):
     search_fields = ["brand_name", "nonproprietary_name", "manufacturer"]
     prepopulated_fields = {"slug": ["brand_name"]}
     inlines = [ProductApprovalInline, ProductSideEffectInline]
+    reader_page_view = ProductPreviewView
     fieldsets = [
         (None, {"fields": ["brand_name", "slug", "nonproprietary_name", "manufacturer"]}),
         (_("Formulation"), {"fields": ["route", "concentration", "notes"]}),

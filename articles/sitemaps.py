@@ -5,28 +5,23 @@ from pages.models import Page
 
 from .models import Article, Condition, Contributor, Product, SideEffect
 
-
-class ArticleSitemap(Sitemap):
-    changefreq = "monthly"
-    priority = 0.8
-
-    def items(self):
-        return Article.objects.published().order_by("pk")
-
-    def lastmod(self, article):
-        return article.updated_on
+# URLs per sitemap file; the sitemap index (/sitemap.xml) lists the files, so none grows without bound.
+URLS_PER_SITEMAP = 2000
+# What a sitemap entry needs of a record: its address and its dates, never its text.
+ENTRY_FIELDS = ("pk", "slug", "draft_of_id", "published_at", "last_updated")
 
 
 class ReviewedSitemap(Sitemap):
     """Published records of one reviewed model, dated by their last published change."""
 
     changefreq = "monthly"
+    limit = URLS_PER_SITEMAP
 
     def __init__(self, model, priority):
         self.model, self.priority = model, priority
 
     def items(self):
-        return self.model.objects.published().order_by("pk")
+        return self.model.objects.published().only(*ENTRY_FIELDS).order_by("pk")
 
     def lastmod(self, record):
         return record.updated_on
@@ -51,7 +46,7 @@ class ListingSitemap(Sitemap):
 
 
 SITEMAPS = {
-    "articles": ArticleSitemap,
+    "articles": ReviewedSitemap(Article, 0.8),
     "conditions": ReviewedSitemap(Condition, 0.7),
     "pages": ReviewedSitemap(Page, 0.3),
     "products": ReviewedSitemap(Product, 0.5),

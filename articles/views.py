@@ -1,5 +1,6 @@
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -14,6 +15,12 @@ from .structured_data import StructuredData
 
 RELATED_ARTICLES = 4
 RECENT_ARTICLES = 5
+ARTICLES_PER_PAGE = 20
+
+
+def article_page(request, articles, param="page"):
+    """One page of ``articles`` chosen by the ``param`` query parameter; a page number that is not one shows page 1."""
+    return Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get(param))
 
 
 def with_review_note(queryset):
@@ -162,7 +169,7 @@ class ConditionDetailView(PreviewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         condition = self.object
-        articles = Article.objects.published().filter(conditions=condition).for_listing()
+        articles = article_page(self.request, Article.objects.published().filter(conditions=condition).for_listing())
         approvals = list(
             condition.approvals.filter(product__in=Product.objects.published())
             .select_related("product")
@@ -171,6 +178,7 @@ class ConditionDetailView(PreviewMixin, DetailView):
         products = list({approval.product.pk: approval.product for approval in approvals}.values())
         return super().get_context_data(
             articles_by_kind=group_by_kind(articles),
+            articles_page=articles,
             approvals=approvals,
             related_conditions=condition.related_conditions.published(),
             structured_data=StructuredData(self.request).condition_page(condition, approved_products=products),
@@ -196,7 +204,7 @@ class ProductDetailView(PreviewMixin, DetailView):
         return super().get_context_data(
             approvals=approvals,
             side_effect_groups=group_side_effects(links),
-            articles=Article.objects.published().filter(products=product).for_listing(),
+            articles=article_page(self.request, Article.objects.published().filter(products=product).for_listing()),
             structured_data=StructuredData(self.request).product_page(
                 product, side_effects=[link.side_effect for link in links], approvals=approvals
             ),
@@ -228,7 +236,7 @@ class SideEffectDetailView(PreviewMixin, DetailView):
                 side_effect=effect, product__in=Product.objects.published()
             ).select_related("product"),
             structured_data=StructuredData(self.request).side_effect_page(effect),
-            articles=Article.objects.published().filter(side_effects=effect).for_listing(),
+            articles=article_page(self.request, Article.objects.published().filter(side_effects=effect).for_listing()),
             **kwargs,
         )
 
@@ -239,8 +247,8 @@ class ContributorDetailView(PreviewMixin, DetailView):
     def get_context_data(self, **kwargs):
         published = Article.objects.published().for_listing()
         return super().get_context_data(
-            written=published.filter(author=self.object),
-            fact_checked=published.filter(fact_checker=self.object),
+            written=article_page(self.request, published.filter(author=self.object)),
+            fact_checked=article_page(self.request, published.filter(fact_checker=self.object), param="checked"),
             **kwargs,
         )
 

@@ -26,7 +26,7 @@ def current():
     scheduled record has come due (one small query then, none otherwise)."""
     value = cache.get(GENERATION_KEY)
     if value is None or value["until"] <= time.time():
-        fresh = {"token": uuid.uuid4().hex, "created": time.time(), "until": _next_release()}
+        fresh = _fresh(_next_release())
         if value is None:
             # Several processes may start one at once: the first one's token wins, the others read it.
             if not cache.add(GENERATION_KEY, fresh, timeout=None):
@@ -37,9 +37,28 @@ def current():
     return value["token"], value["created"]
 
 
-def bump():
-    """Make every cached reader page stale, in every process: the next request starts a new generation."""
-    cache.delete(GENERATION_KEY)
+def bump(release=None):
+    """
+    Make every cached reader page stale, in every process, with no query: the new generation holds until the
+    old one's next release or ``release`` (a datetime: the changed record's future publication), the earlier.
+    """
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        refresh()  # the writer pays the query, not the next reader
+        return
+    until = value["until"]
+    if release is not None:
+        until = min(until, release.timestamp())
+    cache.set(GENERATION_KEY, _fresh(until), timeout=None)
+
+
+def refresh():
+    """A new generation with its next release read from the database (after a commit, when the rows are final)."""
+    cache.set(GENERATION_KEY, _fresh(_next_release()), timeout=None)
+
+
+def _fresh(until):
+    return {"token": uuid.uuid4().hex, "created": time.time(), "until": until}
 
 
 def _next_release():

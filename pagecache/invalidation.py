@@ -9,12 +9,14 @@ Two ways in, so nothing is missed:
 - any row saved or deleted in the apps whose records reader pages show (and any change to their many-to-many
   links), except reviewed records that are not published: editing a draft changes nothing a reader sees.
 
-Each bump happens at once (so this process never serves a page older than its own change) and again when the
-transaction commits (so a page another process built from the old rows in between does not survive).
+Each bump happens at once, without a query (so this process never serves a page older than its own change), and
+again when the transaction commits, with the next future publication read again from the database (so neither a
+page another process built from the old rows in between nor a concurrent bump's view of the schedule survives).
 """
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 
 from review.models import Reviewed, Status
 from review.workflow import reader_content_changed
@@ -27,9 +29,13 @@ CONTENT_APPS = frozenset({"articles", "references", "pages", "review"})
 IGNORED_MODELS = frozenset({"review.reviewevent", "review.factcheck"})
 
 
-def invalidate():
-    generation.bump()
-    transaction.on_commit(generation.bump)
+def invalidate(record=None):
+    published_at = getattr(record, "published_at", None)
+    generation.bump(release=published_at if published_at and published_at > timezone.now() else None)
+    connection = transaction.get_connection()
+    # Once per transaction is enough, however many rows it saves.
+    if not any(entry[1] is generation.refresh for entry in connection.run_on_commit):
+        transaction.on_commit(generation.refresh)
 
 
 def shows_on_reader_pages(model, instance=None):
@@ -43,7 +49,7 @@ def shows_on_reader_pages(model, instance=None):
 
 def _row_changed(sender, instance, raw=False, **kwargs):
     if not raw and shows_on_reader_pages(sender, instance):
-        invalidate()
+        invalidate(instance)
 
 
 def _links_changed(sender, instance, action, **kwargs):
@@ -51,8 +57,8 @@ def _links_changed(sender, instance, action, **kwargs):
         invalidate()
 
 
-def _workflow_changed(sender, **kwargs):
-    invalidate()
+def _workflow_changed(sender, record=None, **kwargs):
+    invalidate(record)
 
 
 def connect():

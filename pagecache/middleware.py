@@ -142,8 +142,9 @@ def cache():
 class AtomicWritesMiddleware:
     """
     One transaction around each request that may write (anything but GET, HEAD and OPTIONS), rolled back when
-    the answer is an error, as ``ATOMIC_REQUESTS`` did. Readers' pages only read and skip it: they pay no
-    ``BEGIN``/``COMMIT`` and hold no transaction open while the template renders.
+    the view raises, as ``ATOMIC_REQUESTS`` did; an error answer a view chose (a lockout) keeps its rows.
+    Readers' pages only read and skip it: they pay no ``BEGIN``/``COMMIT`` and hold no transaction open while
+    the template renders.
     """
 
     SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -154,9 +155,10 @@ class AtomicWritesMiddleware:
     def __call__(self, request):
         if request.method in self.SAFE_METHODS:
             return self.get_response(request)
+        request._atomic_writes = True
         with transaction.atomic():
-            response = self.get_response(request)
-            # Exceptions have become error responses by now (403, 404, 500): undo what the view wrote.
-            if response.status_code >= 400:
-                transaction.set_rollback(True)
-            return response
+            return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if getattr(request, "_atomic_writes", False):
+            transaction.set_rollback(True)  # undo what the view wrote; Django turns the exception into an answer

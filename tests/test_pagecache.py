@@ -105,7 +105,7 @@ def test_a_scheduled_new_version_replaces_the_cached_page_when_it_goes_live(clie
 
 
 def test_a_record_published_for_later_appears_on_cached_pages_at_its_time(client, site):
-    soon = timezone.now() + datetime.timedelta(seconds=2)
+    soon = timezone.now() + datetime.timedelta(seconds=6)
     later = ArticleFactory(title="Arrives shortly", slug="arrives-shortly", published_at=soon)
     later.conditions.add(site["condition"])
     warm(client, ["/", "/conditions/itp/"])
@@ -217,3 +217,21 @@ def test_the_unpublished_state_is_never_cached_for_readers(client, site, reviewe
     assert client.get(url).status_code == 404
     assert site["article"].__class__.objects.get(pk=site["article"].pk).status == Status.UNPUBLISHED
     assert "X-Page-Cache" not in client.get(url)
+
+
+def test_a_readers_request_puts_a_due_version_live_before_the_cache_is_asked(client, site, editor, reviewer):
+    article = site["article"]
+    copy = workflow.start_new_version(article, editor)
+    copy.title = "Living with ITP, revised"
+    copy.save()
+    workflow.perform(copy, "submit", editor)
+    workflow.perform(copy, "fact_check", reviewer, "Checked.")
+    soon = timezone.now() + datetime.timedelta(seconds=6)
+    workflow.perform(copy, "publish", reviewer, at=soon)
+    warm(client, [article.get_absolute_url()])
+
+    time.sleep(max(0, (soon - timezone.now()).total_seconds()) + 0.2)
+    response = client.get(article.get_absolute_url())
+
+    assert "Living with ITP, revised" in response.content.decode()
+    assert response["X-Page-Cache"] == "miss"

@@ -141,10 +141,10 @@ def cache():
 
 class AtomicWritesMiddleware:
     """
-    One transaction around each request that may write (anything but GET, HEAD and OPTIONS), rolled back when
-    the view raises, as ``ATOMIC_REQUESTS`` did; an error answer a view chose (a lockout) keeps its rows.
-    Readers' pages only read and skip it: they pay no ``BEGIN``/``COMMIT`` and hold no transaction open while
-    the template renders.
+    One transaction around the view of each request that may write (anything but GET, HEAD and OPTIONS),
+    rolled back when the view raises, exactly as ``ATOMIC_REQUESTS`` did. Readers' pages only read and skip
+    it: they pay no ``BEGIN``/``COMMIT`` and hold no transaction open while the template renders. Last among
+    the middleware with a ``process_view``, so every other one has run when it calls the view.
     """
 
     SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -153,12 +153,10 @@ class AtomicWritesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in self.SAFE_METHODS:
-            return self.get_response(request)
-        request._atomic_writes = True
-        with transaction.atomic():
-            return self.get_response(request)
+        return self.get_response(request)
 
-    def process_exception(self, request, exception):
-        if getattr(request, "_atomic_writes", False):
-            transaction.set_rollback(True)  # undo what the view wrote; Django turns the exception into an answer
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in self.SAFE_METHODS or getattr(view_func, "_non_atomic_requests", None):
+            return None
+        with transaction.atomic():
+            return view_func(request, *view_args, **view_kwargs)

@@ -3,9 +3,9 @@ Reader pages served from Django's cache (local memory on a laptop, Redis in prod
 
 A page is cached only for a reader who carries no login and no pending message (no session or messages cookie),
 only when the view answered ``200`` to a ``GET`` without setting a cookie, and only for the pages listed in
-:data:`CACHED_VIEWS`: staff, previews and forms never enter the cache. Keys include the content generation
-(:mod:`pagecache.generation`), so a published change reaches every page at once, and the date, so nothing
-that depends on the day outlives it.
+:data:`CACHED_NAMESPACES` and :data:`CACHED_URL_NAMES` (previews excepted): staff, previews and forms never
+enter the cache. Keys include the content generation (:mod:`pagecache.generation`), so a published change
+reaches every page at once, and the date, so nothing that depends on the day outlives it.
 
 Every reader page gets an ``ETag`` (a hash of its bytes) and a ``Last-Modified``, and a conditional ``GET``
 that still matches gets ``304 Not Modified``. ``Cache-Control: public, max-age=0, must-revalidate`` lets a

@@ -1,35 +1,81 @@
+"""
+/sitemap.xml is a sitemap index; each section is paginated (``?p=2``) at :data:`URLS_PER_SITEMAP` addresses and
+reads only what an entry needs (address and dates, never text), so the sitemap stays fast at any size and the
+index costs one count per section.
+"""
+
 from django.contrib.sitemaps import Sitemap
+from django.db.models import CharField, Value
 from django.urls import reverse
+from django.utils import timezone
 
 from pages.models import Page
 
 from .models import Article, Condition, Contributor, Product, SideEffect
 
+URLS_PER_SITEMAP = 2000
 
-class ArticleSitemap(Sitemap):
+
+def entries(model, kind):
+    """``(kind, slug, published_at, last_updated)`` of ``model``'s published records."""
+    return (
+        model.objects.published()
+        .annotate(sitemap_kind=Value(kind, output_field=CharField()))
+        .values_list("sitemap_kind", "slug", "published_at", "last_updated")
+        .order_by()
+    )
+
+
+def lastmod(entry):
+    _kind, _slug, published_at, last_updated = entry
+    return last_updated or timezone.localdate(published_at)
+
+
+class PagedSitemap(Sitemap):
+    limit = URLS_PER_SITEMAP
+
+    def get_latest_lastmod(self):
+        return None  # the index would otherwise read every entry of the section to find it
+
+
+class ArticleSitemap(PagedSitemap):
     changefreq = "monthly"
     priority = 0.8
 
     def items(self):
-        return Article.objects.published().order_by("pk")
+        return entries(Article, "article").order_by("slug")
 
-    def lastmod(self, article):
-        return article.updated_on
+    def location(self, entry):
+        return reverse("articles:article_detail", kwargs={"slug": entry[1]})
+
+    def lastmod(self, entry):
+        return lastmod(entry)
 
 
-class ReviewedSitemap(Sitemap):
-    """Published records of one reviewed model, dated by their last published change."""
+class TopicSitemap(PagedSitemap):
+    """Conditions, products, side effects, contributors and site pages: one section, one query per file."""
 
     changefreq = "monthly"
-
-    def __init__(self, model, priority):
-        self.model, self.priority = model, priority
+    KINDS = {
+        "condition": (Condition, "articles:condition_detail", 0.7),
+        "product": (Product, "articles:product_detail", 0.5),
+        "side-effect": (SideEffect, "articles:side_effect_detail", 0.5),
+        "contributor": (Contributor, "articles:contributor_detail", 0.4),
+        "page": (Page, "pages:page_detail", 0.3),
+    }
 
     def items(self):
-        return self.model.objects.published().order_by("pk")
+        first, *others = [entries(model, kind) for kind, (model, _name, _priority) in self.KINDS.items()]
+        return first.union(*others, all=True).order_by("sitemap_kind", "slug")
 
-    def lastmod(self, record):
-        return record.updated_on
+    def location(self, entry):
+        return reverse(self.KINDS[entry[0]][1], kwargs={"slug": entry[1]})
+
+    def priority(self, entry):
+        return self.KINDS[entry[0]][2]
+
+    def lastmod(self, entry):
+        return lastmod(entry)
 
 
 class ListingSitemap(Sitemap):
@@ -52,10 +98,6 @@ class ListingSitemap(Sitemap):
 
 SITEMAPS = {
     "articles": ArticleSitemap,
-    "conditions": ReviewedSitemap(Condition, 0.7),
-    "pages": ReviewedSitemap(Page, 0.3),
-    "products": ReviewedSitemap(Product, 0.5),
-    "side-effects": ReviewedSitemap(SideEffect, 0.5),
-    "contributors": ReviewedSitemap(Contributor, 0.4),
+    "topics": TopicSitemap,
     "listings": ListingSitemap,
 }

@@ -1,6 +1,6 @@
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import F, IntegerField, Prefetch, Value
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
@@ -13,6 +13,45 @@ from .publishing import breadcrumbs, page_context, reviewed_on
 
 RELATED_ARTICLES = 4
 RECENT_ARTICLES = 5
+ARTICLES_PER_PAGE = 20
+
+
+class ArticlePage(list):
+    """
+    One page of a list of articles, found without counting them all (a condition may hold thousands): it reads
+    one row more than it shows to know whether a next page exists. Offers what includes/_pagination.html uses.
+    """
+
+    paginator = None
+
+    def __init__(self, articles, number):
+        self.number = number
+        start = (number - 1) * ARTICLES_PER_PAGE
+        rows = list(articles[start : start + ARTICLES_PER_PAGE + 1])
+        super().__init__(rows[:ARTICLES_PER_PAGE])
+        self._has_next = len(rows) > ARTICLES_PER_PAGE
+
+    def has_next(self):
+        return self._has_next
+
+    def has_previous(self):
+        return self.number > 1
+
+    def has_other_pages(self):
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self):
+        return self.number + 1
+
+    def previous_page_number(self):
+        return self.number - 1
+
+
+def article_page(request, articles, param="page"):
+    """The page of ``articles`` the ``param`` query parameter asks for; anything but a page number shows page 1."""
+    number = request.GET.get(param, "")
+    number = int(number) if number.isdigit() and 0 < int(number) < 100_000 else 1
+    return ArticlePage(articles, number)
 
 
 def with_review_note(queryset):
@@ -151,7 +190,7 @@ class ConditionDetailView(PreviewMixin, DetailView):
     def get_context_data(self, **kwargs):
         condition = self.object
         original = condition.draft_of or condition  # a new version's page lists what links to the published one
-        articles = Article.objects.published().filter(conditions=original).for_listing()
+        articles = article_page(self.request, Article.objects.published().filter(conditions=original).for_listing())
         approvals = list(
             original.approvals.filter(product__in=Product.objects.published())
             .select_related("product")
@@ -159,6 +198,7 @@ class ConditionDetailView(PreviewMixin, DetailView):
         )
         return super().get_context_data(
             articles_by_kind=group_by_kind(articles),
+            articles_page=articles,
             approvals=approvals,
             related_conditions=condition.related_conditions.published(),
             **page_context(condition, self.request),
@@ -182,7 +222,9 @@ class ProductDetailView(PreviewMixin, DetailView):
         approvals = list(product.approvals.all())
         return super().get_context_data(
             approvals=approvals,
-            articles=Article.objects.published().filter(products=product.draft_of or product).for_listing(),
+            articles=article_page(
+                self.request, Article.objects.published().filter(products=product.draft_of or product).for_listing()
+            ),
             **page_context(product, self.request),
             **kwargs,
         )
@@ -213,7 +255,9 @@ class SideEffectDetailView(PreviewMixin, DetailView):
                 side_effect=original, product__in=Product.objects.published()
             ).select_related("product"),
             **page_context(effect, self.request),
-            articles=Article.objects.published().filter(side_effects=original).for_listing(),
+            articles=article_page(
+                self.request, Article.objects.published().filter(side_effects=original).for_listing()
+            ),
             **kwargs,
         )
 
@@ -225,17 +269,35 @@ class ContributorDetailView(PreviewMixin, DetailView):
         """What this person wrote, fact-checked and medically reviewed: a fixed number of queries however much."""
         published = Article.objects.published().for_listing()
         person = self.object.draft_of if self.object.is_working_copy else self.object
-        other_pages = [
-            (model._meta.verbose_name_plural, model.objects.published().filter(medical_reviewer=person).order_by(field))
-            for model, field in ((Condition, "name"), (Product, "brand_name"), (SideEffect, "name"))
-        ]
         return super().get_context_data(
-            written=published.filter(author=person),
-            fact_checked=published.filter(fact_checker=person),
-            medically_reviewed=published.filter(medical_reviewer=person),
-            medically_reviewed_pages=[(label, list(records)) for label, records in other_pages if records],
+            written=article_page(self.request, published.filter(author=person)),
+            fact_checked=article_page(self.request, published.filter(fact_checker=person), param="checked"),
+            medically_reviewed=article_page(self.request, published.filter(medical_reviewer=person), param="reviewed"),
+            medically_reviewed_pages=medically_reviewed_pages(person),
             **kwargs,
         )
+
+
+# The other pages a clinician may medically review, and the field that names each.
+MEDICALLY_REVIEWED_KINDS = ((Condition, "name"), (Product, "brand_name"), (SideEffect, "name"))
+
+
+def medically_reviewed_pages(person):
+    """``[(kind, [record, ...]), ...]``: the condition, product and side-effect pages ``person`` medically
+    reviewed, fetched in one query (a union) however many kinds there are."""
+    kinds = [
+        model.objects.published()
+        .filter(medical_reviewer=person)
+        .order_by()
+        .annotate(kind=Value(index, output_field=IntegerField()), title=F(field))
+        .values_list("pk", "slug", "kind", "title")
+        for index, (model, field) in enumerate(MEDICALLY_REVIEWED_KINDS)
+    ]
+    groups = {}
+    for pk, slug, kind, title in kinds[0].union(*kinds[1:], all=True).order_by("kind", "title"):
+        model, field = MEDICALLY_REVIEWED_KINDS[kind]
+        groups.setdefault(kind, []).append(model(pk=pk, slug=slug, **{field: title}))
+    return [(MEDICALLY_REVIEWED_KINDS[kind][0]._meta.verbose_name_plural, records) for kind, records in groups.items()]
 
 
 class ExpertBoardView(ListView):

@@ -1,15 +1,22 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView
 
 from articles.models import Article
 
 from . import throttle
 from .forms import FeedbackForm
+from .origin import from_another_site
 
 
+# No CSRF token, so that article pages set no per-reader cookie; posts from other sites are refused instead
+# (see feedback/origin.py).
+@method_decorator(csrf_exempt, name="dispatch")
 class FeedbackView(FormView):
     """
     “Was this page helpful?” under an article. The form is an ordinary POST, so it works without JavaScript:
@@ -25,6 +32,8 @@ class FeedbackView(FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
+        if from_another_site(request):
+            raise PermissionDenied(_("Answers are accepted only from this site's own pages."))
         if not throttle.allow(
             request, "feedback", limit=settings.FEEDBACK_RATE_LIMIT, period=settings.FEEDBACK_RATE_PERIOD
         ):

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "pages",
     "feedback",
     "search",
+    "pagecache",
     "rest_framework",
     "rest_framework_api_key",
     "drf_spectacular",
@@ -69,11 +70,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "review.middleware.PublishDueMiddleware",
+    # After PublishDueMiddleware, so a version whose time has come is live before any page is looked up.
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ops.middleware.ContentSecurityPolicyMiddleware",
     "ops.middleware.PermissionsPolicyMiddleware",
+    "pagecache.middleware.AtomicWritesMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -101,12 +105,27 @@ WSGI_APPLICATION = "ivig_site.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Readers' pages only read, so they run outside a transaction; pagecache.middleware.AtomicWritesMiddleware gives
+# every request that may write (POST, PUT, PATCH, DELETE) one transaction, rolled back on an error, as
+# ATOMIC_REQUESTS did. The admin and the workflow open their own transactions as well.
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Connections are kept between requests (seconds), and checked before reuse, so a dropped one is replaced.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# The cache holds readers' pages, the content generation that invalidates them, throttles and the next
+# scheduled publication, so in production every process must share it: CACHE_URL (any django-environ cache
+# URL, e.g. rediscache://127.0.0.1:6379/1) or REDIS_URL (redis://127.0.0.1:6379/1). Local memory without either.
+if env.str("CACHE_URL", default=""):
+    CACHES = {"default": env.cache("CACHE_URL")}
+elif env.str("REDIS_URL", default=""):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.str("REDIS_URL")}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
+# Sessions (staff only) live in the database, shared by every app server.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -41,6 +42,8 @@ from .rendering import pages_showing, refresh
 # How far in the past a publication time may be (a form filled in a minute ago), never more.
 PAST_TOLERANCE = datetime.timedelta(minutes=5)
 NEXT_DUE_KEY = "review:next-due"
+# Sent (sender: the model) after any transition that changes what readers see; the page cache listens.
+reader_content_changed = Signal()
 
 
 class WorkflowError(ValidationError):
@@ -252,6 +255,8 @@ def _move(obj, transition, by, comment="", **changes):
         setattr(obj, field, value)
     obj.save()
     record_event(obj, by, transition.name, comment, from_status, obj.status)
+    if Status.PUBLISHED in (from_status, obj.status):
+        reader_content_changed.send(type(obj), record=obj)
     return obj
 
 
@@ -435,6 +440,7 @@ def _publish_copy(copy, by, comment):
         reversion.add_to_revision(original)
     record_event(original, by, "publish_new_version", comment, copy.status, Status.PUBLISHED)
     _forget(copy)
+    reader_content_changed.send(type(original), record=original)
     return refresh(original, also=shown_before)
 
 

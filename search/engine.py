@@ -3,8 +3,9 @@ Site search over what readers may see: published articles, published conditions,
 
 On PostgreSQL it is full-text search with weights (titles count more than summaries, summaries more than
 body text), ranked, with highlighted snippets from ``ts_headline``, and tolerant of typos in titles through
-pg_trgm. On any other database (SQLite in development) it falls back to matching every word anywhere, with
-snippets highlighted in Python. Both return the same :class:`Result` rows.
+pg_trgm, over a stored search vector per published record (``search/indexing.py``) with GIN indexes. On any
+other database (SQLite in development) it falls back to matching every word anywhere, with snippets highlighted
+in Python. Both return the same :class:`Result` rows.
 """
 
 import re
@@ -12,8 +13,8 @@ from dataclasses import dataclass
 from html import unescape
 
 from django.db import connection
-from django.db.models import F, Func, Q, TextField, Value
-from django.db.models.functions import Concat, Greatest
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -46,14 +47,16 @@ def search(query):
     query = " ".join(query.split())[:MAX_QUERY_LENGTH]
     if not query:
         return []
-    engine = _postgresql if connection.vendor == "postgresql" else _fallback
-    results = [result for source in SOURCES for result in engine(source, query)]
+    if connection.vendor == "postgresql":
+        return _indexed(query)
+    results = [result for source in SOURCES for result in _fallback(source, query)]
     return sorted(results, key=lambda result: -result.rank)[:MAX_RESULTS]
 
 
 @dataclass(frozen=True)
 class _Source:
     kind: str
+    model: type
     queryset: callable
     weighted_fields: dict  # field → weight, "A" (highest) to "C"; rich-text fields are stripped of tags
     snippet_fields: tuple
@@ -63,6 +66,7 @@ class _Source:
 SOURCES = [
     _Source(
         kind="Condition",
+        model=Condition,
         queryset=lambda: Condition.objects.published(),
         weighted_fields={"name": "A", "abbreviation": "A", "summary": "B", "overview": "C", "treatment": "C"},
         snippet_fields=("summary", "overview", "treatment"),
@@ -70,18 +74,21 @@ SOURCES = [
     ),
     _Source(
         kind="Product",
+        model=Product,
         queryset=lambda: Product.objects.published(),
         weighted_fields={"brand_name": "A", "nonproprietary_name": "B", "manufacturer": "B", "notes": "C"},
         snippet_fields=("nonproprietary_name", "manufacturer", "notes"),
     ),
     _Source(
         kind="Side effect",
+        model=SideEffect,
         queryset=lambda: SideEffect.objects.published(),
         weighted_fields={"name": "A", "description": "B", "what_helps": "C", "when_to_seek_help": "C"},
         snippet_fields=("description", "when_to_seek_help"),
     ),
     _Source(
         kind="Article",
+        model=Article,
         queryset=lambda: Article.objects.published(),
         weighted_fields={"title": "A", "dek": "B", "body": "C"},
         snippet_fields=("dek", "body"),
@@ -93,43 +100,22 @@ SOURCES = [
 # --- PostgreSQL ---------------------------------------------------------------------------------------------
 
 
-class _StripTags(Func):
-    """
-    Rich text as words for the search index: without tags (sanitized HTML has no ``>`` inside one) and
-    without in-text citation markers.
-    """
-
-    function = "regexp_replace"
-    output_field = TextField()
-
-    def __init__(self, expression):
-        super().__init__(expression, Value(r"<[^>]+>|\[cite:[^][<>]*\]"), Value(" "), Value("gi"))
-
-
-def _text(source, field):
-    return _StripTags(F(field)) if field in source.rich_fields else F(field)
-
-
-def _postgresql(source, query):
-    from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+def _indexed(query):
+    """One query over the stored, GIN-indexed search vectors (``search.models.Document``), best first."""
+    from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
     from django.contrib.postgres.search import TrigramWordSimilarity as Similarity
 
-    vector = None
-    for field, weight in source.weighted_fields.items():
-        part = SearchVector(_text(source, field), weight=weight, config="english")
-        vector = part if vector is None else vector + part
+    from .models import Document
+
     terms = SearchQuery(query, search_type="websearch", config="english")
-    similarities = [Similarity(query, field) for field, weight in source.weighted_fields.items() if weight == "A"]
-    similarity = Greatest(*similarities) if len(similarities) > 1 else similarities[0]
-    snippet_text = Concat(*_joined(_text(source, field) for field in source.snippet_fields), output_field=TextField())
     rows = (
-        source.queryset()
-        .annotate(search=vector, similarity=similarity)
-        .filter(Q(search=terms) | Q(similarity__gte=TRIGRAM_THRESHOLD))
+        Document.objects.filter(published_at__lte=timezone.now())
+        # "%>" is word similarity above pg_trgm.word_similarity_threshold (TRIGRAM_THRESHOLD, set per connection).
+        .filter(Q(vector=terms) | Q(title_words__trigram_word_similar=query))
         .annotate(
-            rank=SearchRank(vector, terms) + F("similarity") / 10,
+            rank=SearchRank(F("vector"), terms) + Similarity(query, "title_words") / 10,
             headline=SearchHeadline(
-                snippet_text,
+                "snippet_text",
                 terms,
                 config="english",
                 start_sel=_START,
@@ -142,16 +128,10 @@ def _postgresql(source, query):
         )
         .order_by("-rank")[:MAX_RESULTS]
     )
-    return [_result(source, row, _highlighted_headline(row.headline), row.rank) for row in rows]
-
-
-def _joined(expressions):
-    parts = []
-    for expression in expressions:
-        if parts:
-            parts.append(Value(" "))
-        parts.append(expression)
-    return parts
+    return [
+        Result(kind=row.kind, title=row.title, url=row.url, snippet=_highlighted_headline(row.headline), rank=row.rank)
+        for row in rows
+    ]
 
 
 def _highlighted_headline(headline):

@@ -85,24 +85,59 @@ def test_comments_are_limited_to_a_thousand_characters(client, article):
     assert not Feedback.objects.exists()
 
 
-def test_the_form_needs_its_csrf_token(article):
+def test_a_post_from_another_site_is_refused(article):
     client = Client(enforce_csrf_checks=True)
 
-    response = send(client, article, helpful="yes")
+    response = send_from(client, article, "https://attacker.example", helpful="no", reason="other")
 
     assert response.status_code == 403
     assert not Feedback.objects.exists()
 
 
-def test_the_form_on_the_article_carries_its_csrf_token(article):
+def test_a_post_whose_referer_is_another_site_is_refused(article):
     client = Client(enforce_csrf_checks=True)
-    page = client.get(article.get_absolute_url()).content.decode()
-    token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
 
-    response = client.post(f"/articles/{article.slug}/feedback/", {"helpful": "yes", "csrfmiddlewaretoken": token})
+    response = client.post(
+        f"/articles/{article.slug}/feedback/", {"helpful": "yes"}, HTTP_REFERER="https://attacker.example/page"
+    )
+
+    assert response.status_code == 403
+    assert not Feedback.objects.exists()
+
+
+def test_a_post_from_a_hidden_origin_is_refused(article):
+    response = send_from(Client(), article, "null", helpful="yes")
+
+    assert response.status_code == 403
+    assert not Feedback.objects.exists()
+
+
+def test_the_form_on_the_article_posts_from_our_own_pages_without_a_token(article):
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(article.get_absolute_url())
+    assert "csrfmiddlewaretoken" not in page.content.decode()
+    assert not page.cookies
+
+    response = client.post(
+        f"/articles/{article.slug}/feedback/",
+        {"helpful": "yes"},
+        HTTP_ORIGIN="http://testserver",
+        HTTP_REFERER=f"http://testserver{article.get_absolute_url()}",
+    )
 
     assert response.status_code == 302
     assert Feedback.objects.count() == 1
+
+
+def test_refused_posts_from_another_site_do_not_use_up_the_readers_allowance(client, article, settings):
+    settings.FEEDBACK_RATE_LIMIT = 1
+    send_from(client, article, "https://attacker.example", helpful="yes")
+
+    assert send(client, article, helpful="yes").status_code == 302
+
+
+def send_from(client, article, origin, **data):
+    return client.post(f"/articles/{article.slug}/feedback/", data, HTTP_ORIGIN=origin)
 
 
 def test_each_client_is_throttled_after_the_limit(client, article, settings):

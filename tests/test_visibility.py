@@ -94,7 +94,7 @@ def test_unpublished_conditions_are_absent(client, site, url):
 
 
 def test_published_article_is_present_where_the_hidden_ones_are_not(client, site):
-    for url in ["/", "/articles/", "/conditions/itp/", "/products/globulix/", "/feeds/rss/", "/sitemap.xml"]:
+    for url in ["/", "/articles/", "/conditions/itp/", "/products/globulix/", "/feeds/rss/", "/sitemap-articles.xml"]:
         assert "public-guide" in client.get(url).content.decode(), url
 
 

@@ -1,0 +1,101 @@
+"""
+The stored search index on PostgreSQL: one :class:`~search.models.Document` per published record, written when
+the record is saved (publishing, a new version going live, unpublishing all save it), so a search reads an
+indexed vector instead of parsing every body. Other databases search the records directly (``engine._fallback``).
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import Value
+
+from references.markers import MARKER
+from review.models import Status
+from richtext.fields import plain_text
+
+from .models import Document
+
+
+def _sources():
+    from .engine import SOURCES
+
+    return {source.model: source for source in SOURCES}
+
+
+def enabled():
+    return connection.vendor == "postgresql"
+
+
+def update(record):
+    """Index ``record`` if readers may find it (published), else drop it from the index."""
+    source = _sources().get(type(record))
+    if source is None or record.draft_of_id or not enabled():
+        return
+    content_type = ContentType.objects.get_for_model(record)
+    if record.status != Status.PUBLISHED or record.published_at is None:
+        Document.objects.filter(content_type=content_type, object_id=record.pk).delete()
+        return
+    from django.contrib.postgres.search import SearchVector
+
+    texts = {field: _text(source, record, field) for field in source.weighted_fields}
+    vector = None
+    for field, weight in source.weighted_fields.items():
+        part = SearchVector(Value(texts[field]), weight=weight, config="english")
+        vector = part if vector is None else vector + part
+    document, _created = Document.objects.update_or_create(
+        content_type=content_type,
+        object_id=record.pk,
+        defaults={
+            "kind": source.kind,
+            "title": str(record)[:300],
+            "url": record.get_absolute_url(),
+            "published_at": record.published_at,
+            "title_words": " ".join(texts[field] for field, weight in source.weighted_fields.items() if weight == "A"),
+            "snippet_text": " ".join(texts[field] for field in source.snippet_fields),
+        },
+    )
+    Document.objects.filter(pk=document.pk).update(vector=vector)
+
+
+def _text(source, record, field):
+    """A field as words: rich text without tags or citation markers, its entities kept (snippets unescape once)."""
+    value = getattr(record, field) or ""
+    return plain_text(MARKER.sub(" ", value)) if field in source.rich_fields else value
+
+
+def remove(record):
+    if type(record) in _sources() and enabled():
+        Document.objects.filter(content_type=ContentType.objects.get_for_model(record), object_id=record.pk).delete()
+
+
+def rebuild():
+    """Index every published record again; returns how many are indexed."""
+    if not enabled():
+        return 0
+    Document.objects.all().delete()
+    for model in _sources():
+        for record in model.objects.filter(status=Status.PUBLISHED, draft_of=None).iterator():
+            update(record)
+    return Document.objects.count()
+
+
+def _saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        update(instance)
+
+
+def _deleted(sender, instance, **kwargs):
+    remove(instance)
+
+
+def _connected(sender, connection, **kwargs):
+    # Typo tolerance: a title matches a query whose words are this similar (pg_trgm's default is 0.6).
+    from .engine import TRIGRAM_THRESHOLD
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET pg_trgm.word_similarity_threshold = {float(TRIGRAM_THRESHOLD)}")
+
+
+def _migrated(sender, **kwargs):
+    if enabled() and not Document.objects.exists():
+        rebuild()

@@ -1,0 +1,90 @@
+"""
+With the cache in Redis, a change published through one process reaches the page another process serves:
+separate Django processes, one database, one Redis (REDIS_TEST_URL; CI sets it and then it must be reachable).
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import IN_CI
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/5")
+
+
+def redis_reachable():
+    import redis
+
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def environment(tmp_path):
+    if not redis_reachable():
+        message = f"needs Redis at {REDIS_URL} (REDIS_TEST_URL)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"CACHE_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="ivig_site.settings",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+        REDIS_URL=REDIS_URL,  # the REDIS_URL setting, as a deployment without CACHE_URL uses it
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DJANGO_LOG_LEVEL="WARNING",
+    )
+    yield env
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def run(role, env):
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.pagecache_worker", role], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def test_a_change_published_in_one_process_reaches_the_page_another_process_serves(environment):
+    run("setup", environment)
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "tests.pagecache_worker", "reader"],
+        cwd=ROOT,
+        env=environment,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+    def visit():
+        reader.stdin.write("/articles/shared-cache/\n")
+        reader.stdin.flush()
+        return json.loads(reader.stdout.readline())
+
+    try:
+        first, second = visit(), visit()
+        writer_pid = int(run("writer", environment).split()[-1])
+        third, fourth = visit(), visit()
+    finally:
+        reader.stdin.close()
+        reader.wait(timeout=30)
+
+    assert writer_pid != first["pid"]
+    assert (first["cache"], first["title"]) == ("miss", "Shared cache, first title")
+    assert (second["cache"], second["title"]) == ("hit", "Shared cache, first title")
+    assert (third["cache"], third["title"]) == ("miss", "Shared cache, second title")
+    assert (fourth["cache"], fourth["title"]) == ("hit", "Shared cache, second title")

@@ -521,7 +521,9 @@ SERIOUS_SIDE_EFFECTS = [effect["slug"] for effect in SIDE_EFFECTS if effect["ser
 
 # --- Products --------------------------------------------------------------------------------------------------
 
-# US approvals only, and a year only where it is certain.
+# US (FDA) approvals only: the seed article lists these brands as approved for ITP in the United States. A year is
+# given only where the product's FDA approval history is certain (first approval of the product, or of the later
+# indication); elsewhere it stays empty rather than guessed.
 PRODUCTS = [
     {
         "brand_name": "Carimune NF",
@@ -573,7 +575,7 @@ PRODUCTS = [
         "manufacturer": "Grifols",
         "concentration": "10%",
         "notes": "A ready-to-use liquid. For primary immunodeficiency it can also be given under the skin.",
-        "approvals": [("itp", None), ("primary-immunodeficiency", None), ("cidp", None)],
+        "approvals": [("itp", 2003), ("primary-immunodeficiency", 2003), ("cidp", 2008)],
     },
     {
         "brand_name": "Octagam",
@@ -594,7 +596,7 @@ PRODUCTS = [
         "manufacturer": "Octapharma",
         "concentration": "10%",
         "notes": "A ready-to-use liquid, so nothing needs to be mixed before the infusion.",
-        "approvals": [("itp", None), ("primary-immunodeficiency", None), ("cidp", None)],
+        "approvals": [("itp", 2018), ("primary-immunodeficiency", 2018), ("cidp", 2021)],
     },
     {
         "brand_name": "Privigen",
@@ -603,7 +605,7 @@ PRODUCTS = [
         "manufacturer": "CSL Behring",
         "concentration": "10%",
         "notes": "A ready-to-use liquid that is stored at room temperature.",
-        "approvals": [("itp", 2007), ("primary-immunodeficiency", 2007), ("cidp", None)],
+        "approvals": [("itp", 2007), ("primary-immunodeficiency", 2007), ("cidp", 2017)],
     },
 ]
 
@@ -837,31 +839,11 @@ within a few days. [cite:perez-2017]</p>
 IVIG is often used to get through a risky time, such as a bleed or an operation. Many people need another dose later,
 or a different treatment to keep their platelets steady in the long run. Your care team will check your blood counts
 to see how you respond.</p>
-<h2>Side effects</h2>
-<p>Most people cope well with IVIG, and most side effects are mild. They usually appear during the infusion or soon
-after it. [cite:guo-2018] The most common ones are:</p>
-<ul>
-<li>headache</li>
-<li>high blood pressure</li>
-<li>fever</li>
-<li>chills</li>
-<li>feeling sick (nausea) or vomiting</li>
-<li>aching muscles</li>
-</ul>
-<p>Slowing the drip and drinking plenty of fluids often keeps these mild. Your doctor may also suggest taking a pain
-reliever such as acetaminophen, or an antihistamine, before the infusion to help prevent them.</p>
-<h3>Rare but serious side effects</h3>
-<p>A small number of people have more serious problems. They are uncommon, but it helps to know about them:</p>
-<ul>
-<li><strong>aseptic meningitis</strong>: swelling of the layers that cover the brain and spinal cord, not caused by
-an infection, which brings a severe headache and a stiff neck</li>
-<li><strong>hemolysis</strong>: red blood cells breaking down faster than normal</li>
-<li><strong>kidney problems</strong>, which in rare cases can mean kidney failure</li>
-<li><strong>blood clots</strong></li>
-<li><strong>a severe allergic reaction</strong> (anaphylaxis)</li>
-</ul>
-<p>This is why a nurse keeps an eye on you throughout the infusion. If anything feels wrong, during the infusion or in
-the days after, tell your care team straight away.</p>
+<h2>Living with the side effects</h2>
+<p>Most people cope well with IVIG. Side effects are usually mild and come during the infusion or soon after it; a
+few are rare but serious. [cite:guo-2018] A nurse keeps an eye on you throughout the infusion, so tell them at once if
+anything feels wrong. Each side effect is described on this page, and “Get help now” lists the signs that need help
+fast, during the infusion or in the days after.</p>
 <h2>Questions to ask your care team</h2>
 <ul>
 <li>Why do you think IVIG is right for me now?</li>
@@ -872,7 +854,12 @@ the days after, tell your care team straight away.</p>
 </ul>""")
 
 IVIG_THERAPY_ARTICLE_BODY = _html("""
-<h2>What immunoglobulins are</h2>
+<h2>What IVIG is</h2>
+<p>Intravenous immunoglobulin (IVIG) is a medicine that gives you antibodies from other people. It is made from
+plasma, the liquid part of blood, donated by thousands of healthy people. The antibodies are separated out, purified
+and made into a liquid that is dripped into a vein. Because it comes from human blood rather than from a chemical
+recipe, IVIG is known as a biologic. [cite:hooper-2008]</p>
+<h2>How antibodies protect you</h2>
 <p>Your immune system protects you from things it sees as foreign, such as bacteria, viruses and toxins. Doctors
 call these outside substances antigens. One of the immune system’s main tools against them is a family of proteins
 called immunoglobulins, also known as antibodies. [cite:uptodate-ivig-2023, medlineplus-immune-response-2022]</p>
@@ -880,10 +867,88 @@ called immunoglobulins, also known as antibodies. [cite:uptodate-ivig-2023, medl
 body does not make enough working antibodies, or your immune system is not working as it should, you are more
 likely to get infections and some other illnesses. Doctors describe this as being immunocompromised, or having an
 immunodeficiency.</p>
+<h2>What IVIG is used for</h2>
+<p>IVIG works in two broad ways. For people who cannot make enough antibodies, it tops up the supply. For people whose
+immune system is attacking their own body, larger doses help calm that attack. [cite:perez-2017] Conditions often
+treated with IVIG include:</p>
+<ul>
+<li><strong>primary immunodeficiency (PI)</strong>, a group of mostly inherited conditions in which part of the
+immune system is missing or does not work well [cite:cdc-primary-immunodeficiency]</li>
+<li><strong>immune thrombocytopenia (ITP)</strong>, in which the immune system destroys platelets, the blood cells
+that help blood clot</li>
+<li><strong>chronic inflammatory demyelinating polyneuropathy (CIDP)</strong>, a long-lasting nerve condition that
+causes weakness and numbness</li>
+<li><strong>multifocal motor neuropathy (MMN)</strong>, a rare nerve condition that slowly weakens muscles, often in
+the hands and arms [cite:jusufovic-2018]</li>
+<li><strong>Guillain-Barré syndrome (GBS)</strong>, a sudden attack on the nerves that can make weakness spread
+quickly</li>
+</ul>
+<p>IVIG is used for some other immune and nerve conditions too. Not every use is approved in every country, so ask
+your specialist why it is being suggested for you.</p>
+<h2>What to expect at an infusion</h2>
+<p>You can have IVIG at a hospital or clinic, in a doctor’s office, or at home with a visiting nurse. Wherever it
+happens, a trained health professional stays with you.</p>
+<p>The nurse puts a thin tube called an IV line into a vein, usually in your arm. You may feel a quick sting as the
+needle goes in, but after that the infusion should not hurt. The medicine then runs slowly from a bag or bottle
+through the tube into your blood.</p>
+<p>An infusion commonly lasts between one and four hours. The time depends on your dose, the product and how your
+body handles it. Early infusions usually start at a slow rate. If you feel fine, the nurse speeds it up in steps,
+about every 30 to 60 minutes. Once you have had several infusions without any problems, yours may take only one to
+two hours.</p>
+<p>How often you need IVIG depends on your condition. For many long-term conditions it is given every three to four
+weeks, and many people keep having it for years. Because the doses are spaced out, treatment usually fits around
+daily life.</p>
+<p>Things many people find helpful on the day:</p>
+<ul>
+<li>drinking plenty of water before the infusion, unless your care team has asked you to limit fluids</li>
+<li>wearing comfortable clothes with sleeves that roll up easily</li>
+<li>bringing something to read, watch or listen to</li>
+<li>asking beforehand whether you should take any medicines before you start</li>
+</ul>
+<h2>Side effects and getting help</h2>
+<p>Most people handle IVIG well. When side effects happen, they are usually mild and show up early, within the first
+30 to 60 minutes of the infusion, and they often settle when the nurse slows or pauses the drip. [cite:guo-2018]
+Rarer reactions can come hours or days later. Each one is described on this page, serious ones first, and “Get help
+now” lists the warning signs and what to do.</p>
+<p>Along with the IVIG, your prescriber usually orders medicines to treat reactions, and home infusion nurses follow a
+set plan. This normally means slowing or stopping the infusion, giving medicines such as epinephrine (an adrenaline
+injection) or diphenhydramine (an antihistamine), letting your prescriber know, and calling emergency services if
+the reaction does not settle.</p>
+<h2>How well it works</h2>
+<p>IVIG helps most people with ITP. Roughly 70 to 80 out of every 100 people see their platelet count rise, usually
+within a few days. [cite:perez-2017]</p>
+<p>The boost does not last, though. Platelet counts often start to fall again within days to a few weeks. That is why
+IVIG is often used to get through a risky time, such as a bleed or an operation. Many people need another dose later,
+or a different treatment to keep their platelets steady in the long run. Your care team will check your blood counts
+to see how you respond.</p>
+<h2>Living with the side effects</h2>
+<p>Most people cope well with IVIG. Side effects are usually mild and come during the infusion or soon after it; a
+few are rare but serious. [cite:guo-2018] A nurse keeps an eye on you throughout the infusion, so tell them at once if
+anything feels wrong. Each side effect is described on this page, and “Get help now” lists the signs that need help
+fast, during the infusion or in the days after.</p>
+<h2>Questions to ask your care team</h2>
+<ul>
+<li>Why do you think IVIG is right for me now?</li>
+<li>How many days will my course take, and how long is each infusion?</li>
+<li>Should I take anything before my infusion?</li>
+<li>Which symptoms afterwards mean I should call you?</li>
+<li>What is the plan if my platelets drop again?</li>
+</ul>""")
+
+IVIG_THERAPY_ARTICLE_BODY = _html("""
+<h2>What IVIG is</h2>
 <p>Intravenous immunoglobulin (IVIG) is a medicine that gives you antibodies from other people. It is made from
 plasma, the liquid part of blood, donated by thousands of healthy people. The antibodies are separated out, purified
 and made into a liquid that is dripped into a vein. Because it comes from human blood rather than from a chemical
 recipe, IVIG is known as a biologic. [cite:hooper-2008]</p>
+<h2>How antibodies protect you</h2>
+<p>Your immune system protects you from things it sees as foreign, such as bacteria, viruses and toxins. Doctors
+call these outside substances antigens. One of the immune system’s main tools against them is a family of proteins
+called immunoglobulins, also known as antibodies. [cite:uptodate-ivig-2023, medlineplus-immune-response-2022]</p>
+<p>Antibodies latch on to antigens. This marks them, so that other immune cells can find and destroy them. When your
+body does not make enough working antibodies, or your immune system is not working as it should, you are more
+likely to get infections and some other illnesses. Doctors describe this as being immunocompromised, or having an
+immunodeficiency.</p>
 <h2>What IVIG is used for</h2>
 <p>IVIG works in two broad ways. For people who cannot make enough antibodies, it tops up the supply. For people whose
 immune system is attacking their own body, larger doses help calm that attack. [cite:perez-2017] Conditions often
@@ -1178,6 +1243,39 @@ SITE_PAGES = [
             your care team and the product’s own information are the authority for your treatment.</p>
             <h2>In an emergency</h2>
             <p>Call your local emergency number.</p>"""),
+    },
+    {
+        "title": "Accessibility statement",
+        "slug": "accessibility",
+        "summary": "How we make this site usable for everyone, what we know still falls short, and how to tell us.",
+        "footer_position": 40,
+        "body": _html("""
+            <h2>Our aim</h2>
+            <p>Everyone should be able to read and use this site, including people who use a screen reader, a
+            keyboard, voice control, screen magnification or high contrast, and people reading on a small phone. We
+            aim to meet the Web Content Accessibility Guidelines (WCAG) 2.2 at level AA.</p>
+            <h2>What we do</h2>
+            <ul>
+            <li>Pages work without JavaScript, and every page can be used with a keyboard alone.</li>
+            <li>Text and controls meet the WCAG contrast ratios, links are underlined, and text can be enlarged to
+            200% without losing content.</li>
+            <li>Pages have headings, landmarks and a “Skip to main content” link, and images that carry meaning have
+            a text description.</li>
+            <li>Urgent advice is given in words and headings, never by colour alone.</li>
+            <li>Every reader page is checked with automated accessibility tests (axe-core) in a real browser, at
+            phone and desktop widths, before each change goes live.</li>
+            </ul>
+            <h2>What may still fall short</h2>
+            <p>Automated tests find only some problems. Some older sources we link to are PDF files or sites that
+            we do not control and that may not be accessible. Tell us if a page or a link does not work for you.</p>
+            <h2>Tell us about a problem</h2>
+            <p>If you cannot use part of this site, or need information in another format, answer “No” to “Was this
+            page helpful?” at the end of any article, and describe what went wrong and which device, browser or
+            assistive technology you use. Please do not include personal or health details. An editor reads every
+            message, and we aim to fix what we can within 10 working days.</p>
+            <h2>How we tested</h2>
+            <p>This statement was prepared from our own testing against WCAG 2.2 level AA and is reviewed every time
+            the design of the site changes.</p>"""),
     },
 ]
 

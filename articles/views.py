@@ -69,7 +69,7 @@ class HomeView(TemplateView):
         return super().get_context_data(
             featured_guide=featured,
             latest_articles=published.exclude(pk=featured.pk if featured else None).for_listing()[:6],
-            conditions=Condition.objects.published(),
+            conditions=Condition.objects.published().treated_with_ivig(),
             **kwargs,
         )
 
@@ -103,7 +103,7 @@ class ArticleDetailView(PreviewMixin, DetailView):
         outline = Outline.from_html(article.body)
         return super().get_context_data(
             outline=outline,
-            reading_minutes=reading_minutes(article.body),
+            reading_minutes=reading_minutes(*article.reading_texts()),
             conditions=conditions,
             products=products,
             breadcrumbs=breadcrumbs,
@@ -151,7 +151,7 @@ class ArticlePreviewView(StaffPreviewMixin, ArticleDetailView):
 
 class ConditionListView(ListView):
     def get_queryset(self):
-        return Condition.objects.published()
+        return Condition.objects.published().with_ivig_use().order_by("-treated_with_ivig", "name")
 
 
 class ConditionDetailView(PreviewMixin, DetailView):
@@ -209,7 +209,7 @@ class SideEffectListView(ListView):
         return SideEffect.objects.published()
 
     def get_context_data(self, **kwargs):
-        groups = {seriousness: [] for seriousness in SideEffect.Seriousness}
+        groups = {seriousness: [] for seriousness in reversed(SideEffect.Seriousness)}
         for effect in self.object_list:
             groups[SideEffect.Seriousness(effect.seriousness)].append(effect)
         return super().get_context_data(groups=[(key.label, items) for key, items in groups.items() if items], **kwargs)

@@ -1039,7 +1039,7 @@ ARTICLES = [
         "conditions": ["primary-immunodeficiency", "cidp", "mmn", "guillain-barre-syndrome", "itp"],
         "products": [product["slug"] for product in PRODUCTS],
         "side_effects": MILD_SIDE_EFFECTS + SERIOUS_SIDE_EFFECTS,
-        "citations": list(SOURCES),
+        "citations": ["hooper-2008", *(ref for ref in SOURCES if ref != "hooper-2008")],  # in reading order
     },
     {
         "title": "Subcutaneous immunoglobulin at home",

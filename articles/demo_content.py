@@ -855,7 +855,8 @@ fast, during the infusion or in the days after.</p>
 
 IVIG_THERAPY_ARTICLE_BODY = _html("""
 <h2>What IVIG is</h2>
-<p>Intravenous immunoglobulin (IVIG) is a medicine that gives you antibodies from other people. It is made from
+<p>Intravenous immunoglobulin (IVIG) is a medicine that gives you antibodies, the proteins your immune system uses
+against germs, from other people. [cite:uptodate-ivig-2023, medlineplus-immune-response-2022] It is made from
 plasma, the liquid part of blood, donated by thousands of healthy people. The antibodies are separated out, purified
 and made into a liquid that is dripped into a vein. Because it comes from human blood rather than from a chemical
 recipe, IVIG is known as a biologic. [cite:hooper-2008]</p>
@@ -1039,7 +1040,7 @@ ARTICLES = [
         "conditions": ["primary-immunodeficiency", "cidp", "mmn", "guillain-barre-syndrome", "itp"],
         "products": [product["slug"] for product in PRODUCTS],
         "side_effects": MILD_SIDE_EFFECTS + SERIOUS_SIDE_EFFECTS,
-        "citations": ["hooper-2008", *(ref for ref in SOURCES if ref != "hooper-2008")],  # in reading order
+        "citations": list(SOURCES),
     },
     {
         "title": "Subcutaneous immunoglobulin at home",

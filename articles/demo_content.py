@@ -342,6 +342,7 @@ def with_portrait(person):
 
 MILD, SERIOUS = SideEffect.Seriousness.MILD, SideEffect.Seriousness.SERIOUS
 DURING, DELAYED = SideEffect.Onset.DURING, SideEffect.Onset.DELAYED
+URGENT, IMMEDIATE = SideEffect.CareLevel.URGENT, SideEffect.CareLevel.IMMEDIATE
 
 SIDE_EFFECTS = [
     {
@@ -448,9 +449,14 @@ SIDE_EFFECTS = [
             "a severe headache, a stiff neck, fever, feeling sick and discomfort in bright light. It usually starts "
             "within a day or two of an infusion and settles over several days."
         ),
+        "risk_factors": "High doses and fast infusions make it more likely, and so does a history of migraine.",
         "what_helps": (
-            "It is more likely with high doses and fast infusions, so a slower rate may lower the risk. If it has "
-            "happened before, your care team may change your dose, your product or the medicines you take first."
+            "A slower infusion rate may lower the risk. If it has happened before, your care team may change your "
+            "dose, your product or the medicines you take first."
+        ),
+        "care_level": URGENT,
+        "warning_signs": (
+            "A severe headache with a stiff neck\nFever or vomiting with a headache\nEyes that hurt in bright light"
         ),
         "when_to_seek_help": (
             "Contact your care team straight away, or get urgent care, if you have a severe headache with a stiff "
@@ -466,9 +472,13 @@ SIDE_EFFECTS = [
             "Red blood cells break down faster than the body can replace them, which can lead to anemia (a low red "
             "blood cell count). It usually shows up in the days after an infusion."
         ),
-        "what_helps": (
-            "It is more likely with high doses and in people with blood group A, B or AB. Your care team may check "
-            "your blood count after treatment."
+        "risk_factors": "High doses, and having blood group A, B or AB.",
+        "what_helps": "Your care team may check your blood count in the days after treatment.",
+        "care_level": URGENT,
+        "warning_signs": (
+            "Dark or reddish-brown urine\n"
+            "Yellow skin or yellow whites of the eyes\n"
+            "Unusual tiredness, a fast heartbeat or shortness of breath"
         ),
         "when_to_seek_help": (
             "Call your care team if you notice dark or reddish-brown urine, yellow skin or eyes, unusual tiredness, "
@@ -484,10 +494,19 @@ SIDE_EFFECTS = [
             "Rarely, IVIG affects how well the kidneys work, and in very rare cases it leads to kidney failure. "
             "Problems usually appear within a few days of an infusion."
         ),
+        "risk_factors": (
+            "Kidney disease or diabetes, being over 65, not drinking enough, taking medicines that affect the "
+            "kidneys, and products that contain sucrose."
+        ),
         "what_helps": (
-            "Drinking enough fluid before infusions, a slower rate, and blood tests of kidney function for people at "
-            "higher risk, such as those with kidney disease or diabetes, those over 65, and those taking medicines "
-            "that affect the kidneys."
+            "Drinking enough fluid before infusions, a slower rate, and blood tests of kidney function when your "
+            "care team advises them."
+        ),
+        "care_level": URGENT,
+        "warning_signs": (
+            "Passing much less urine than usual\n"
+            "Swelling in the legs, ankles or around the eyes\n"
+            "Sudden weight gain, or feeling unusually tired or short of breath"
         ),
         "when_to_seek_help": (
             "Call your care team if you pass much less urine than usual, have swelling in your legs, ankles or "
@@ -503,10 +522,16 @@ SIDE_EFFECTS = [
             "A clot that blocks a vein or an artery. Clots in the legs or lungs, heart attacks and strokes have all "
             "been reported with immunoglobulin treatment, though they are rare."
         ),
-        "what_helps": (
-            "Drinking enough fluids, keeping active and a slower infusion. Your care team weighs your own risk, "
-            "which is higher with older age, earlier clots, long periods without moving, medicines containing "
-            "estrogen, and heart disease."
+        "risk_factors": (
+            "Older age, an earlier clot, long periods without moving, medicines containing estrogen, heart disease "
+            "and thick blood. Your care team weighs your own risk before treatment."
+        ),
+        "what_helps": "Drinking enough fluids, keeping active and a slower infusion.",
+        "care_level": IMMEDIATE,
+        "warning_signs": (
+            "Chest pain or sudden shortness of breath\n"
+            "Sudden weakness or numbness, a drooping face or trouble speaking\n"
+            "Pain, warmth or swelling in one arm or leg"
         ),
         "when_to_seek_help": (
             "Call emergency services for chest pain, sudden shortness of breath, or sudden weakness, numbness, a "
@@ -521,9 +546,9 @@ SIDE_EFFECTS = [
         "onset": DURING,
         "description": (
             "A sudden, serious allergic reaction that affects the whole body. It is rare and usually happens soon "
-            "after the infusion starts. People who lack a type of antibody called IgA and have antibodies against "
-            "it are at higher risk."
+            "after the infusion starts."
         ),
+        "risk_factors": "Lacking a type of antibody called IgA and having antibodies against it.",
         "what_helps": (
             "The infusion is stopped at once. The team gives emergency medicines such as epinephrine and an "
             "antihistamine such as diphenhydramine, and calls emergency services if the reaction does not settle."
@@ -533,6 +558,13 @@ SIDE_EFFECTS = [
             "throat, hives spreading over the body, feeling faint, or a racing heartbeat. If it happens at home, "
             "call emergency services."
         ),
+        "care_level": IMMEDIATE,
+        "warning_signs": (
+            "Trouble breathing or swallowing, or wheezing\n"
+            "Swelling of the lips, tongue or throat\n"
+            "Hives spreading over the body\n"
+            "Feeling faint, or a racing heartbeat"
+        ),
     },
 ]
 
@@ -541,7 +573,9 @@ SERIOUS_SIDE_EFFECTS = [effect["slug"] for effect in SIDE_EFFECTS if effect["ser
 
 # --- Products --------------------------------------------------------------------------------------------------
 
-# US approvals only, and a year only where it is certain.
+# US (FDA) approvals only: the seed article lists these brands as approved for ITP in the United States. A year is
+# given only where the product's FDA approval history is certain (first approval of the product, or of the later
+# indication); elsewhere it stays empty rather than guessed.
 PRODUCTS = [
     {
         "brand_name": "Carimune NF",
@@ -593,7 +627,7 @@ PRODUCTS = [
         "manufacturer": "Grifols",
         "concentration": "10%",
         "notes": "A ready-to-use liquid. For primary immunodeficiency it can also be given under the skin.",
-        "approvals": [("itp", None), ("primary-immunodeficiency", None), ("cidp", None)],
+        "approvals": [("itp", 2003), ("primary-immunodeficiency", 2003), ("cidp", 2008)],
     },
     {
         "brand_name": "Octagam",
@@ -614,7 +648,7 @@ PRODUCTS = [
         "manufacturer": "Octapharma",
         "concentration": "10%",
         "notes": "A ready-to-use liquid, so nothing needs to be mixed before the infusion.",
-        "approvals": [("itp", None), ("primary-immunodeficiency", None), ("cidp", None)],
+        "approvals": [("itp", 2018), ("primary-immunodeficiency", 2018), ("cidp", 2021)],
     },
     {
         "brand_name": "Privigen",
@@ -623,7 +657,7 @@ PRODUCTS = [
         "manufacturer": "CSL Behring",
         "concentration": "10%",
         "notes": "A ready-to-use liquid that is stored at room temperature.",
-        "approvals": [("itp", 2007), ("primary-immunodeficiency", 2007), ("cidp", None)],
+        "approvals": [("itp", 2007), ("primary-immunodeficiency", 2007), ("cidp", 2017)],
     },
 ]
 
@@ -855,31 +889,11 @@ within a few days. [cite:perez-2017]</p>
 IVIG is often used to get through a risky time, such as a bleed or an operation. Many people need another dose later,
 or a different treatment to keep their platelets steady in the long run. Your care team will check your blood counts
 to see how you respond.</p>
-<h2>Side effects</h2>
-<p>Most people cope well with IVIG, and most side effects are mild. They usually appear during the infusion or soon
-after it. [cite:guo-2018] The most common ones are:</p>
-<ul>
-<li>headache</li>
-<li>high blood pressure</li>
-<li>fever</li>
-<li>chills</li>
-<li>feeling sick (nausea) or vomiting</li>
-<li>aching muscles</li>
-</ul>
-<p>Slowing the drip and drinking plenty of fluids often keeps these mild. Your doctor may also suggest taking a pain
-reliever such as acetaminophen, or an antihistamine, before the infusion to help prevent them.</p>
-<h3>Rare but serious side effects</h3>
-<p>A small number of people have more serious problems. They are uncommon, but it helps to know about them:</p>
-<ul>
-<li><strong>aseptic meningitis</strong>: swelling of the layers that cover the brain and spinal cord, not caused by
-an infection, which brings a severe headache and a stiff neck</li>
-<li><strong>hemolysis</strong>: red blood cells breaking down faster than normal</li>
-<li><strong>kidney problems</strong>, which in rare cases can mean kidney failure</li>
-<li><strong>blood clots</strong></li>
-<li><strong>a severe allergic reaction</strong> (anaphylaxis)</li>
-</ul>
-<p>This is why a nurse keeps an eye on you throughout the infusion. If anything feels wrong, during the infusion or in
-the days after, tell your care team straight away.</p>
+<h2>Living with the side effects</h2>
+<p>Most people cope well with IVIG. Side effects are usually mild and come during the infusion or soon after it; a
+few are rare but serious. [cite:guo-2018] A nurse keeps an eye on you throughout the infusion, so tell them at once if
+anything feels wrong. Each side effect is described on this page, and “Get help now” lists the signs that need help
+fast, during the infusion or in the days after.</p>
 <h2>Questions to ask your care team</h2>
 <ul>
 <li>Why do you think IVIG is right for me now?</li>
@@ -890,7 +904,13 @@ the days after, tell your care team straight away.</p>
 </ul>""")
 
 IVIG_THERAPY_ARTICLE_BODY = _html("""
-<h2>What immunoglobulins are</h2>
+<h2>What IVIG is</h2>
+<p>Intravenous immunoglobulin (IVIG) is a medicine that gives you antibodies, the proteins your immune system uses
+against germs, from other people. [cite:uptodate-ivig-2023, medlineplus-immune-response-2022] It is made from
+plasma, the liquid part of blood, donated by thousands of healthy people. The antibodies are separated out, purified
+and made into a liquid that is dripped into a vein. Because it comes from human blood rather than from a chemical
+recipe, IVIG is known as a biologic. [cite:hooper-2008]</p>
+<h2>How antibodies protect you</h2>
 <p>Your immune system protects you from things it sees as foreign, such as bacteria, viruses and toxins. Doctors
 call these outside substances antigens. One of the immune system’s main tools against them is a family of proteins
 called immunoglobulins, also known as antibodies. [cite:uptodate-ivig-2023, medlineplus-immune-response-2022]</p>
@@ -898,10 +918,6 @@ called immunoglobulins, also known as antibodies. [cite:uptodate-ivig-2023, medl
 body does not make enough working antibodies, or your immune system is not working as it should, you are more
 likely to get infections and some other illnesses. Doctors describe this as being immunocompromised, or having an
 immunodeficiency.</p>
-<p>Intravenous immunoglobulin (IVIG) is a medicine that gives you antibodies from other people. It is made from
-plasma, the liquid part of blood, donated by thousands of healthy people. The antibodies are separated out, purified
-and made into a liquid that is dripped into a vein. Because it comes from human blood rather than from a chemical
-recipe, IVIG is known as a biologic. [cite:hooper-2008]</p>
 <h2>What IVIG is used for</h2>
 <p>IVIG works in two broad ways. For people who cannot make enough antibodies, it tops up the supply. For people whose
 immune system is attacking their own body, larger doses help calm that attack. [cite:perez-2017] Conditions often
@@ -940,45 +956,15 @@ daily life.</p>
 <li>bringing something to read, watch or listen to</li>
 <li>asking beforehand whether you should take any medicines before you start</li>
 </ul>
-<h2>Side effects</h2>
+<h2>Side effects and getting help</h2>
 <p>Most people handle IVIG well. When side effects happen, they are usually mild and show up early, within the first
-30 to 60 minutes of the infusion. [cite:guo-2018] They often settle when the nurse slows or pauses the drip. Common
-ones include:</p>
-<ul>
-<li>headache</li>
-<li>fever and chills</li>
-<li>feeling sick or vomiting</li>
-<li>muscle aches</li>
-<li>a rise in blood pressure</li>
-</ul>
-<p>Drinking enough fluids and a slower infusion can help. Some people are given acetaminophen or an antihistamine
-before each infusion to head off reactions.</p>
-<p>Much less often, problems appear hours or days later. These delayed reactions are rare but can be serious:</p>
-<ul>
-<li><strong>aseptic meningitis</strong>, which causes a severe headache, a stiff neck and sensitivity to light</li>
-<li><strong>hemolysis</strong>, the breakdown of red blood cells, which can cause tiredness, pale or yellow skin
-and dark urine</li>
-<li><strong>kidney problems</strong></li>
-<li><strong>blood clots</strong> in a vein or an artery</li>
-</ul>
-<h2>When to get help</h2>
-<p>Because a health professional is with you during the infusion, they can act quickly if something goes wrong. Tell
-them at once if you notice signs of a severe allergic reaction, called anaphylaxis, such as:</p>
-<ul>
-<li>trouble breathing, wheezing or a tight chest</li>
-<li>swelling of the lips, tongue, face or throat</li>
-<li>hives or an itchy rash spreading over your body</li>
-<li>feeling dizzy, faint or confused</li>
-<li>a racing heartbeat</li>
-</ul>
+30 to 60 minutes of the infusion, and they often settle when the nurse slows or pauses the drip. [cite:guo-2018]
+Rarer reactions can come hours or days later. Each one is described on this page, serious ones first, and “Get help
+now” lists the warning signs and what to do.</p>
 <p>Along with the IVIG, your prescriber usually orders medicines to treat reactions, and home infusion nurses follow a
 set plan. This normally means slowing or stopping the infusion, giving medicines such as epinephrine (an adrenaline
 injection) or diphenhydramine (an antihistamine), letting your prescriber know, and calling emergency services if
 the reaction does not settle.</p>
-<p>After you get home, call your care team if you have a severe headache with a stiff neck, dark urine, much less
-urine than usual, or swelling in your legs. Get emergency help straight away for chest pain, sudden shortness of
-breath, or sudden weakness, numbness or trouble speaking. Pain, warmth and swelling in one arm or leg also need to
-be checked quickly.</p>
 <h2>How well it works</h2>
 <p>IVIG has a long track record. Many studies show that it is effective, safe and well tolerated, and for most
 immunodeficiencies it is the standard treatment.</p>
@@ -1045,6 +1031,16 @@ ARTICLES = [
             "IVIG for immune thrombocytopenia (ITP): how it works, when it is used, how it is given, how well it "
             "works and its side effects."
         ),
+        "key_takeaways": _html("""
+            <ul>
+            <li>IVIG raises the platelet count in about 7 or 8 out of 10 people with ITP, usually within a few
+            days.</li>
+            <li>The effect is short-lived: platelets often fall again within days to weeks, so it is mostly used when
+            the count must rise fast, such as for bleeding or before surgery.</li>
+            <li>It is given as a drip into a vein over several hours, for one to five days.</li>
+            <li>Most side effects are mild and ease with a slower drip and plenty of fluids; a few rare ones need help
+            straight away.</li>
+            </ul>"""),
         "body": ITP_ARTICLE_BODY,
         "author": "maren-holt",
         "fact_checker": "tomas-reyes",
@@ -1072,6 +1068,16 @@ ARTICLES = [
             "A plain-language guide to IVIG therapy: what it is, what it treats, what an infusion is like, side "
             "effects, results and alternatives."
         ),
+        "key_takeaways": _html("""
+            <ul>
+            <li>IVIG gives you antibodies from donated plasma: it tops up a missing immune defence or calms an immune
+            system that attacks the body.</li>
+            <li>An infusion usually takes one to four hours, often every three to four weeks, with a nurse
+            present.</li>
+            <li>Most side effects are mild, come early in the infusion and settle when it is slowed.</li>
+            <li>Rare delayed reactions, such as a severe headache with a stiff neck or dark urine, need a call to your
+            care team; trouble breathing or chest pain needs emergency help.</li>
+            </ul>"""),
         "body": IVIG_THERAPY_ARTICLE_BODY,
         "author": "elise-varga",
         "fact_checker": "tomas-reyes",
@@ -1092,6 +1098,12 @@ ARTICLES = [
         "kind": Article.Kind.THERAPY_GUIDE,
         "status": Article.Status.DRAFT,
         "dek": "How immunoglobulin given under the skin works, how people give it at home, and what to weigh up.",
+        "key_takeaways": _html("""
+            <ul>
+            <li>Immunoglobulin can also be given under the skin, at home, once you have been trained.</li>
+            <li>Doses are smaller and more frequent than with IVIG.</li>
+            <li>Redness or swelling where the needle goes in is common and usually fades within a day or two.</li>
+            </ul>"""),
         "body": SCIG_ARTICLE_BODY,
         "author": "maren-holt",
         "fact_checker": None,
@@ -1170,6 +1182,39 @@ SITE_PAGES = [
             your care team and the product’s own information are the authority for your treatment.</p>
             <h2>In an emergency</h2>
             <p>Call your local emergency number.</p>"""),
+    },
+    {
+        "title": "Accessibility statement",
+        "slug": "accessibility",
+        "summary": "How we make this site usable for everyone, what we know still falls short, and how to tell us.",
+        "footer_position": 40,
+        "body": _html("""
+            <h2>Our aim</h2>
+            <p>Everyone should be able to read and use this site, including people who use a screen reader, a
+            keyboard, voice control, screen magnification or high contrast, and people reading on a small phone. We
+            aim to meet the Web Content Accessibility Guidelines (WCAG) 2.2 at level AA.</p>
+            <h2>What we do</h2>
+            <ul>
+            <li>Pages work without JavaScript, and every page can be used with a keyboard alone.</li>
+            <li>Text and controls meet the WCAG contrast ratios, links are underlined, and text can be enlarged to
+            200% without losing content.</li>
+            <li>Pages have headings, landmarks and a “Skip to main content” link, and images that carry meaning have
+            a text description.</li>
+            <li>Urgent advice is given in words and headings, never by colour alone.</li>
+            <li>Every reader page is checked with automated accessibility tests (axe-core) in a real browser, at
+            phone and desktop widths, before each change goes live.</li>
+            </ul>
+            <h2>What may still fall short</h2>
+            <p>Automated tests find only some problems. Some older sources we link to are PDF files or sites that
+            we do not control and that may not be accessible. Tell us if a page or a link does not work for you.</p>
+            <h2>Tell us about a problem</h2>
+            <p>If you cannot use part of this site, or need information in another format, answer “No” to “Was this
+            page helpful?” at the end of any article, and describe what went wrong and which device, browser or
+            assistive technology you use. Please do not include personal or health details. An editor reads every
+            message, and we aim to fix what we can within 10 working days.</p>
+            <h2>How we tested</h2>
+            <p>This statement was prepared from our own testing against WCAG 2.2 level AA and is reviewed every time
+            the design of the site changes.</p>"""),
     },
 ]
 

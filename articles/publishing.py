@@ -32,7 +32,7 @@ from .models import Article, Condition, Product, SideEffect
 from .rendering import Heading, Outline, group_side_effects, reading_minutes
 from .structured_data import StructuredData, absolutize
 
-FORMAT = 2
+FORMAT = 3
 
 
 def published_citations():
@@ -96,12 +96,17 @@ def _side_effect_groups(links):
         return {
             "get_frequency_display": str(link.get_frequency_display()),
             "side_effect": {
+                "pk": effect.pk,
                 "name": effect.name,
                 "get_absolute_url": effect.get_absolute_url(),
                 "is_serious": effect.is_serious,
                 "description": strip_markers(effect.description),
+                "risk_factors": strip_markers(effect.risk_factors),
                 "what_helps": strip_markers(effect.what_helps),
                 "when_to_seek_help": strip_markers(effect.when_to_seek_help),
+                "care_level": effect.care_level,
+                "get_care_level_display": str(effect.get_care_level_display()),
+                "warning_sign_list": [strip_markers(sign) for sign in effect.warning_sign_list],
             },
         }
 
@@ -129,7 +134,7 @@ def article_parts(article):
             "html": str(render_citations(outline.html, citations).html),
             "headings": [{"id": heading.id, "text": heading.text} for heading in outline.headings],
         },
-        "reading_minutes": reading_minutes(article.body),
+        "reading_minutes": reading_minutes(*article.reading_texts()),
         "side_effect_groups": _side_effect_groups(article.article_side_effects.all()),
         "sources": _sources(citations, cited_text(article)),
         "structured_data": _json(

@@ -94,10 +94,12 @@ def reading_minutes(*texts):
 def group_side_effects(links):
     """
     Side-effect links (rows with ``side_effect`` and ``frequency``, already fetched) as
-    ``[(seriousness, [(onset, [link, ...]), ...]), ...]``: mild before serious, during the infusion before
+    ``[(seriousness, [(onset, [link, ...]), ...]), ...]``: serious before mild, during the infusion before
     delayed, each group in the order given. Empty groups are left out.
     """
-    groups = {seriousness: {onset: [] for onset in SideEffect.Onset} for seriousness in SideEffect.Seriousness}
+    groups = {
+        seriousness: {onset: [] for onset in SideEffect.Onset} for seriousness in reversed(SideEffect.Seriousness)
+    }
     for link in links:
         effect = link.side_effect
         groups[SideEffect.Seriousness(effect.seriousness)][SideEffect.Onset(effect.onset)].append(link)

@@ -106,7 +106,7 @@ class HomeView(TemplateView):
         return super().get_context_data(
             featured_guide=featured,
             latest_articles=published.exclude(pk=featured.pk if featured else None).for_listing()[:6],
-            conditions=Condition.objects.published(),
+            conditions=Condition.objects.published().treated_with_ivig(),
             **kwargs,
         )
 
@@ -178,7 +178,7 @@ class ArticlePreviewView(StaffPreviewMixin, ArticleDetailView):
 
 class ConditionListView(ListView):
     def get_queryset(self):
-        return Condition.objects.published()
+        return Condition.objects.published().with_ivig_use().order_by("-treated_with_ivig", "name")
 
 
 class ConditionDetailView(PreviewMixin, DetailView):
@@ -235,7 +235,7 @@ class SideEffectListView(ListView):
         return SideEffect.objects.published()
 
     def get_context_data(self, **kwargs):
-        groups = {seriousness: [] for seriousness in SideEffect.Seriousness}
+        groups = {seriousness: [] for seriousness in reversed(SideEffect.Seriousness)}
         for effect in self.object_list:
             groups[SideEffect.Seriousness(effect.seriousness)].append(effect)
         return super().get_context_data(groups=[(key.label, items) for key, items in groups.items() if items], **kwargs)

@@ -102,7 +102,9 @@ def test_phone_reader_opens_an_article_and_jumps_to_a_section(live_server, demo,
     wait(phone, ready.text_to_be_present_in_element((By.TAG_NAME, "h1"), "IVIG for immune thrombocytopenia"))
 
     assert phone.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
-    phone.find_element(By.CSS_SELECTOR, ".toc").find_element(By.LINK_TEXT, "How well it works").click()
+    contents = phone.find_element(By.CSS_SELECTOR, "details.toc")  # folded away on a phone
+    contents.find_element(By.TAG_NAME, "summary").click()
+    contents.find_element(By.LINK_TEXT, "How well it works").click()
     wait(phone, ready.url_contains("#how-well-it-works"))
     top = wait(
         phone,

@@ -347,7 +347,7 @@ def test_staff_without_view_permission_see_only_live_articles(django_user_model)
     assert list(Article.objects.visible_to(user)) == [live]
 
 
-def test_side_effect_groups_put_mild_effects_first_in_the_editors_order():
+def test_side_effect_groups_put_serious_effects_first_in_the_editors_order():
     article = ArticleFactory()
     serious = SideEffectFactory(name="Blood clots", seriousness=SideEffect.Seriousness.SERIOUS)
     headache = SideEffectFactory(name="Headache", seriousness=SideEffect.Seriousness.MILD)
@@ -359,8 +359,8 @@ def test_side_effect_groups_put_mild_effects_first_in_the_editors_order():
     groups = Article.objects.get(pk=article.pk).side_effect_groups()
 
     assert [(seriousness.label, [link.side_effect.name for link in links]) for seriousness, links in groups] == [
-        ("Common and usually mild", ["Headache", "Chills"]),
         ("Serious", ["Kidney problems", "Blood clots"]),
+        ("Common and usually mild", ["Headache", "Chills"]),
     ]
 
 

@@ -104,7 +104,7 @@ def test_article_about_several_conditions_leads_back_through_all_articles(client
 
 def test_table_of_contents_links_to_every_section_of_the_body(client, full_article):
     page = main_content(client.get(full_article.get_absolute_url()))
-    toc = page[page.index('<nav class="toc"') : page.index("</nav>", page.index('<nav class="toc"'))]
+    toc = page[page.index('<nav class="toc') : page.index("</nav>", page.index('<nav class="toc'))]
 
     targets = re.findall(r'href="#([^"]+)"', toc)
 
@@ -133,10 +133,10 @@ def test_side_effects_say_when_they_happen_what_helps_and_when_to_get_help(clien
     page = main_content(client.get(full_article.get_absolute_url()))
     section = page[page.index('id="side-effects-heading"') : page.index('id="products-heading"')]
 
+    assert section.index(">Serious</h3>") < section.index("Hours to days later") < section.index("Aseptic meningitis")
+    assert section.index("Aseptic meningitis") < section.index("Common and usually mild")
     assert section.index("Common and usually mild") < section.index("During or soon after the infusion")
     assert section.index("During or soon after the infusion") < section.index("Headache")
-    assert section.index("Headache") < section.index(">Serious</h3>") < section.index("Hours to days later")
-    assert section.index("Hours to days later") < section.index("Aseptic meningitis")
     assert "<dt>What helps</dt><dd>Drink plenty of water.</dd>" in section
     assert "Get help if</dt><dd>Call your care team about a severe headache with a stiff neck.</dd>" in section
     assert '<a href="/side-effects/aseptic-meningitis/">Aseptic meningitis</a>' in section
@@ -287,7 +287,7 @@ def test_product_page_shows_approvals_side_effects_and_articles(client, full_art
 
     assert '<a href="/conditions/itp/">Immune thrombocytopenia</a></th><td>United States (FDA), 2008</td>' in page
     assert "Side effects of treatment with Privigen" in page
-    assert page.index("Headache") < page.index("Aseptic meningitis")
+    assert page.index("Aseptic meningitis") < page.index("Headache")  # serious first
     assert "Articles that mention Privigen" in page
     assert "IVIG for immune thrombocytopenia" in page
 
@@ -298,14 +298,14 @@ def test_product_without_approvals_says_so(client):
     assert "We have no approvals on record" in main_content(client.get(product.get_absolute_url()))
 
 
-def test_side_effect_list_puts_mild_before_serious(client):
+def test_side_effect_list_puts_serious_before_mild(client):
     SideEffectFactory(name="Blood clots", seriousness=SideEffect.Seriousness.SERIOUS)
     SideEffectFactory(name="Chills")
 
     page = main_content(client.get("/side-effects/"))
 
-    assert page.index("Common and usually mild") < page.index("Chills") < page.index(">Serious</h2>")
-    assert page.index(">Serious</h2>") < page.index("Blood clots")
+    assert page.index(">Serious</h2>") < page.index("Blood clots") < page.index("Common and usually mild")
+    assert page.index("Common and usually mild") < page.index("Chills")
 
 
 def test_side_effect_page_gives_advice_products_and_articles(client, full_article):

@@ -62,7 +62,7 @@ def test_reading_time_counts_words_at_two_hundred_a_minute_and_is_at_least_one()
     assert reading_minutes("<p>" + "word " * 401 + "</p>") == 3
 
 
-def test_side_effects_group_mild_before_serious_and_during_before_delayed():
+def test_side_effects_group_serious_before_mild_and_during_before_delayed():
     def link(name, seriousness, onset):
         return SimpleNamespace(side_effect=SimpleNamespace(name=name, seriousness=seriousness, onset=onset))
 
@@ -81,8 +81,8 @@ def test_side_effects_group_mild_before_serious_and_during_before_delayed():
     ]
 
     assert groups == [
-        (mild, [(during, ["Headache"]), (delayed, ["Tiredness"])]),
         (serious, [(during, ["Anaphylaxis"]), (delayed, ["Blood clots"])]),
+        (mild, [(during, ["Headache"]), (delayed, ["Tiredness"])]),
     ]
 
 

@@ -64,7 +64,7 @@ def test_article_page_shows_products_with_approvals(client, article):
     assert "ITP (US, 2008)" in page
 
 
-def test_article_side_effects_are_grouped_mild_then_serious(client, article):
+def test_article_side_effects_are_grouped_serious_then_mild(client, article):
     ArticleSideEffectFactory(
         article=article,
         side_effect=SideEffectFactory(name="Aseptic meningitis", seriousness=SideEffect.Seriousness.SERIOUS),
@@ -76,7 +76,7 @@ def test_article_side_effects_are_grouped_mild_then_serious(client, article):
     )
     page = main_content(client.get(article.get_absolute_url()))
     mild, serious = page.index("Common and usually mild"), page.index(">Serious</h3>")
-    assert mild < page.index("Headache") < serious < page.index("Aseptic meningitis")
+    assert serious < page.index("Aseptic meningitis") < mild < page.index("Headache")
     assert "Drink plenty of water." in page
     assert "Rare" in page
 

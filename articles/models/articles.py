@@ -3,7 +3,8 @@
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -29,9 +30,19 @@ class ArticleQuerySet(ReviewedQuerySet):
             .order_by("-shared_conditions", "-published_at")
         )
 
+    def newest_first(self):
+        """Most recently updated first, by the date cards show as “Updated” (``Reviewed.updated_on``)."""
+        return self.annotate(
+            shown_date=Coalesce("last_updated", TruncDate("published_at"), output_field=models.DateField())
+        ).order_by(F("shown_date").desc(nulls_last=True), "-published_at", "-pk")
+
     def for_listing(self):
-        """What a list of article cards needs, in a fixed number of queries."""
-        return self.select_related("author").prefetch_related(
+        """
+        What a list of article cards needs, in a fixed number of queries; newest first (by the date the cards
+        show) unless the queryset is already sorted some other way.
+        """
+        listing = self if self.query.order_by else self.newest_first()
+        return listing.select_related("author").prefetch_related(
             Prefetch("conditions", queryset=Condition.objects.published().order_by("name"))
         )
 
@@ -76,6 +87,7 @@ class Article(Reviewed):
         "slug",
         "kind",
         "dek",
+        "key_takeaways",
         "body",
         "author",
         "conditions",
@@ -100,6 +112,14 @@ class Article(Reviewed):
         max_length=300,
         validators=[MaxLengthValidator(300)],
         help_text=_("One or two sentences under the title that tell the reader what they will learn."),
+    )
+    key_takeaways = RichTextField(
+        _("key takeaways"),
+        blank=True,
+        help_text=_(
+            "Three to five short points a reader should leave with, as a bulleted list. "
+            "Shown in a box above the first section."
+        ),
     )
     body = RichTextField(_("body"), help_text=_("Use “Heading 2” for sections: they become the table of contents."))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.TREATMENT_GUIDE)
@@ -206,9 +226,22 @@ class Article(Reviewed):
     def description(self):
         return self.meta_description or self.dek
 
+    def reading_texts(self):
+        """
+        Everything a reader reads on the article's page, for its reading time: the takeaways, the body and the
+        side-effect cards. Uses prefetched side effects when present.
+        """
+        texts = [self.key_takeaways, self.body]
+        for link in self.article_side_effects.all():
+            effect = link.side_effect
+            texts += [effect.description, effect.risk_factors, effect.what_helps, effect.warning_signs]
+            if effect.care_level == SideEffect.CareLevel.ROUTINE:
+                texts.append(effect.when_to_seek_help)
+        return texts
+
     def side_effect_groups(self):
         """
-        The article's side effects as ``[(seriousness, [ArticleSideEffect, ...]), ...]``, mild ones first:
+        The article's side effects as ``[(seriousness, [ArticleSideEffect, ...]), ...]``, serious ones first:
         the grouping of :func:`articles.rendering.group_side_effects` without its split by onset.
         Uses prefetched rows when present.
         """

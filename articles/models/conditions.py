@@ -3,7 +3,7 @@
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +12,28 @@ from review.models import MedicalReview, Reviewed, ReviewedQuerySet, review_perm
 from richtext.fields import RichTextField
 
 ICD10_PATTERN = r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$"
+
+
+class ConditionQuerySet(ReviewedQuerySet):
+    def with_ivig_use(self):
+        """
+        Annotate ``treated_with_ivig``: a published intravenous product is approved for the condition, or a
+        published treatment or therapy guide covers it. Derived from the records, so no flag can go stale.
+        """
+        from .articles import Article
+        from .products import Product, ProductApproval
+
+        approved = ProductApproval.objects.filter(
+            condition=OuterRef("pk"),
+            product__in=Product.objects.published().filter(route=Product.Route.INTRAVENOUS),
+        )
+        guides = Article.objects.published().filter(
+            conditions=OuterRef("pk"), kind__in=[Article.Kind.TREATMENT_GUIDE, Article.Kind.THERAPY_GUIDE]
+        )
+        return self.annotate(treated_with_ivig=Exists(approved) | Exists(guides))
+
+    def treated_with_ivig(self):
+        return self.with_ivig_use().filter(treated_with_ivig=True)
 
 
 class Condition(Reviewed):
@@ -66,7 +88,7 @@ class Condition(Reviewed):
     )
     citations = GenericRelation(Citation, related_query_name="condition")
 
-    objects = ReviewedQuerySet.as_manager()
+    objects = ConditionQuerySet.as_manager()
 
     class Meta(Reviewed.Meta):
         ordering = ["name"]

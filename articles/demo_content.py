@@ -290,6 +290,7 @@ CONTRIBUTORS = [
 
 MILD, SERIOUS = SideEffect.Seriousness.MILD, SideEffect.Seriousness.SERIOUS
 DURING, DELAYED = SideEffect.Onset.DURING, SideEffect.Onset.DELAYED
+URGENT, IMMEDIATE = SideEffect.CareLevel.URGENT, SideEffect.CareLevel.IMMEDIATE
 
 SIDE_EFFECTS = [
     {
@@ -396,9 +397,14 @@ SIDE_EFFECTS = [
             "a severe headache, a stiff neck, fever, feeling sick and discomfort in bright light. It usually starts "
             "within a day or two of an infusion and settles over several days."
         ),
+        "risk_factors": "High doses and fast infusions make it more likely, and so does a history of migraine.",
         "what_helps": (
-            "It is more likely with high doses and fast infusions, so a slower rate may lower the risk. If it has "
-            "happened before, your care team may change your dose, your product or the medicines you take first."
+            "A slower infusion rate may lower the risk. If it has happened before, your care team may change your "
+            "dose, your product or the medicines you take first."
+        ),
+        "care_level": URGENT,
+        "warning_signs": (
+            "A severe headache with a stiff neck\nFever or vomiting with a headache\nEyes that hurt in bright light"
         ),
         "when_to_seek_help": (
             "Contact your care team straight away, or get urgent care, if you have a severe headache with a stiff "
@@ -414,9 +420,13 @@ SIDE_EFFECTS = [
             "Red blood cells break down faster than the body can replace them, which can lead to anemia (a low red "
             "blood cell count). It usually shows up in the days after an infusion."
         ),
-        "what_helps": (
-            "It is more likely with high doses and in people with blood group A, B or AB. Your care team may check "
-            "your blood count after treatment."
+        "risk_factors": "High doses, and having blood group A, B or AB.",
+        "what_helps": "Your care team may check your blood count in the days after treatment.",
+        "care_level": URGENT,
+        "warning_signs": (
+            "Dark or reddish-brown urine\n"
+            "Yellow skin or yellow whites of the eyes\n"
+            "Unusual tiredness, a fast heartbeat or shortness of breath"
         ),
         "when_to_seek_help": (
             "Call your care team if you notice dark or reddish-brown urine, yellow skin or eyes, unusual tiredness, "
@@ -432,10 +442,19 @@ SIDE_EFFECTS = [
             "Rarely, IVIG affects how well the kidneys work, and in very rare cases it leads to kidney failure. "
             "Problems usually appear within a few days of an infusion."
         ),
+        "risk_factors": (
+            "Kidney disease or diabetes, being over 65, not drinking enough, taking medicines that affect the "
+            "kidneys, and products that contain sucrose."
+        ),
         "what_helps": (
-            "Drinking enough fluid before infusions, a slower rate, and blood tests of kidney function for people at "
-            "higher risk, such as those with kidney disease or diabetes, those over 65, and those taking medicines "
-            "that affect the kidneys."
+            "Drinking enough fluid before infusions, a slower rate, and blood tests of kidney function when your "
+            "care team advises them."
+        ),
+        "care_level": URGENT,
+        "warning_signs": (
+            "Passing much less urine than usual\n"
+            "Swelling in the legs, ankles or around the eyes\n"
+            "Sudden weight gain, or feeling unusually tired or short of breath"
         ),
         "when_to_seek_help": (
             "Call your care team if you pass much less urine than usual, have swelling in your legs, ankles or "
@@ -451,10 +470,16 @@ SIDE_EFFECTS = [
             "A clot that blocks a vein or an artery. Clots in the legs or lungs, heart attacks and strokes have all "
             "been reported with immunoglobulin treatment, though they are rare."
         ),
-        "what_helps": (
-            "Drinking enough fluids, keeping active and a slower infusion. Your care team weighs your own risk, "
-            "which is higher with older age, earlier clots, long periods without moving, medicines containing "
-            "estrogen, and heart disease."
+        "risk_factors": (
+            "Older age, an earlier clot, long periods without moving, medicines containing estrogen, heart disease "
+            "and thick blood. Your care team weighs your own risk before treatment."
+        ),
+        "what_helps": "Drinking enough fluids, keeping active and a slower infusion.",
+        "care_level": IMMEDIATE,
+        "warning_signs": (
+            "Chest pain or sudden shortness of breath\n"
+            "Sudden weakness or numbness, a drooping face or trouble speaking\n"
+            "Pain, warmth or swelling in one arm or leg"
         ),
         "when_to_seek_help": (
             "Call emergency services for chest pain, sudden shortness of breath, or sudden weakness, numbness, a "
@@ -469,9 +494,9 @@ SIDE_EFFECTS = [
         "onset": DURING,
         "description": (
             "A sudden, serious allergic reaction that affects the whole body. It is rare and usually happens soon "
-            "after the infusion starts. People who lack a type of antibody called IgA and have antibodies against "
-            "it are at higher risk."
+            "after the infusion starts."
         ),
+        "risk_factors": "Lacking a type of antibody called IgA and having antibodies against it.",
         "what_helps": (
             "The infusion is stopped at once. The team gives emergency medicines such as epinephrine and an "
             "antihistamine such as diphenhydramine, and calls emergency services if the reaction does not settle."
@@ -480,6 +505,13 @@ SIDE_EFFECTS = [
             "Get help immediately for trouble breathing or swallowing, wheezing, swelling of the lips, tongue or "
             "throat, hives spreading over the body, feeling faint, or a racing heartbeat. If it happens at home, "
             "call emergency services."
+        ),
+        "care_level": IMMEDIATE,
+        "warning_signs": (
+            "Trouble breathing or swallowing, or wheezing\n"
+            "Swelling of the lips, tongue or throat\n"
+            "Hives spreading over the body\n"
+            "Feeling faint, or a racing heartbeat"
         ),
     },
 ]
@@ -995,6 +1027,16 @@ ARTICLES = [
             "IVIG for immune thrombocytopenia (ITP): how it works, when it is used, how it is given, how well it "
             "works and its side effects."
         ),
+        "key_takeaways": _html("""
+            <ul>
+            <li>IVIG raises the platelet count in about 7 or 8 out of 10 people with ITP, usually within a few
+            days.</li>
+            <li>The effect is short-lived: platelets often fall again within days to weeks, so it is mostly used when
+            the count must rise fast, such as for bleeding or before surgery.</li>
+            <li>It is given as a drip into a vein over several hours, for one to five days.</li>
+            <li>Most side effects are mild and ease with a slower drip and plenty of fluids; a few rare ones need help
+            straight away.</li>
+            </ul>"""),
         "body": ITP_ARTICLE_BODY,
         "author": "maren-holt",
         "fact_checker": "tomas-reyes",
@@ -1022,6 +1064,16 @@ ARTICLES = [
             "A plain-language guide to IVIG therapy: what it is, what it treats, what an infusion is like, side "
             "effects, results and alternatives."
         ),
+        "key_takeaways": _html("""
+            <ul>
+            <li>IVIG gives you antibodies from donated plasma: it tops up a missing immune defence or calms an immune
+            system that attacks the body.</li>
+            <li>An infusion usually takes one to four hours, often every three to four weeks, with a nurse
+            present.</li>
+            <li>Most side effects are mild, come early in the infusion and settle when it is slowed.</li>
+            <li>Rare delayed reactions, such as a severe headache with a stiff neck or dark urine, need a call to your
+            care team; trouble breathing or chest pain needs emergency help.</li>
+            </ul>"""),
         "body": IVIG_THERAPY_ARTICLE_BODY,
         "author": "elise-varga",
         "fact_checker": "tomas-reyes",
@@ -1042,6 +1094,12 @@ ARTICLES = [
         "kind": Article.Kind.THERAPY_GUIDE,
         "status": Article.Status.DRAFT,
         "dek": "How immunoglobulin given under the skin works, how people give it at home, and what to weigh up.",
+        "key_takeaways": _html("""
+            <ul>
+            <li>Immunoglobulin can also be given under the skin, at home, once you have been trained.</li>
+            <li>Doses are smaller and more frequent than with IVIG.</li>
+            <li>Redness or swelling where the needle goes in is common and usually fades within a day or two.</li>
+            </ul>"""),
         "body": SCIG_ARTICLE_BODY,
         "author": "maren-holt",
         "fact_checker": None,

@@ -29,7 +29,7 @@ class ArticleAdmin(CitingAdminMixin, ReviewedAdmin):
     inlines = [ArticleSideEffectInline]
     readonly_fields = ["rendered_body", "created_by", "last_edited_by"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "dek", "body"]}),
+        (None, {"fields": ["title", "slug", "kind", "dek", "key_takeaways", "body"]}),
         (_("People"), {"fields": ["author", "fact_checker", "created_by", "last_edited_by"]}),
         (_("Topics"), {"fields": ["conditions", "products"]}),
         (

@@ -135,7 +135,8 @@ class SideEffectAdmin(CitingAdminMixin, ReviewedAdmin):
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
         (None, {"fields": ["name", "slug", "seriousness", "onset"]}),
-        (_("For patients"), {"fields": ["description", "what_helps", "when_to_seek_help"]}),
+        (_("For patients"), {"fields": ["description", "risk_factors", "what_helps", "when_to_seek_help"]}),
+        (_("“Get help now” card"), {"fields": ["care_level", "warning_signs"]}),
     ]
 
 

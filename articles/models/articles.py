@@ -69,6 +69,7 @@ class Article(Reviewed):
         "slug",
         "kind",
         "dek",
+        "key_takeaways",
         "body",
         "author",
         "conditions",
@@ -93,6 +94,14 @@ class Article(Reviewed):
         max_length=300,
         validators=[MaxLengthValidator(300)],
         help_text=_("One or two sentences under the title that tell the reader what they will learn."),
+    )
+    key_takeaways = RichTextField(
+        _("key takeaways"),
+        blank=True,
+        help_text=_(
+            "Three to five short points a reader should leave with, as a bulleted list. "
+            "Shown in a box above the first section."
+        ),
     )
     body = RichTextField(_("body"), help_text=_("Use “Heading 2” for sections: they become the table of contents."))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.TREATMENT_GUIDE)

@@ -38,10 +38,20 @@ class SideEffect(Reviewed):
         "seriousness",
         "onset",
         "description",
+        "risk_factors",
         "what_helps",
         "when_to_seek_help",
+        "care_level",
+        "warning_signs",
         "citations",
     ]
+
+    class CareLevel(models.TextChoices):
+        """How fast a reader must act on the warning signs, from the NHS care card pattern; most urgent last."""
+
+        ROUTINE = "routine", _("Tell your care team at your next visit")
+        URGENT = "urgent", _("Urgent advice")
+        IMMEDIATE = "immediate", _("Immediate action required")
 
     name = models.CharField(_("name"), max_length=120, help_text=_("e.g. “Headache”."))
     slug = models.SlugField(_("slug"), max_length=120)
@@ -51,15 +61,38 @@ class SideEffect(Reviewed):
     )
     seriousness = models.CharField(_("seriousness"), max_length=10, choices=Seriousness, default=Seriousness.MILD)
     onset = models.CharField(_("typical onset"), max_length=10, choices=Onset, default=Onset.DURING)
+    risk_factors = models.TextField(
+        _("who is more at risk"),
+        blank=True,
+        help_text=_("What makes it more likely, e.g. “High doses, fast infusions, a history of migraine.”"),
+    )
     what_helps = models.TextField(
         _("what helps"),
         blank=True,
-        help_text=_("e.g. “A slower infusion rate, drinking water beforehand, premedication.”"),
+        help_text=_("What prevents or eases it, e.g. “A slower infusion rate, drinking water beforehand.”"),
     )
     when_to_seek_help = models.TextField(
         _("when to seek help"),
         blank=True,
         help_text=_("Warning signs that mean calling the care team or emergency services."),
+    )
+    care_level = models.CharField(
+        _("care level"),
+        max_length=10,
+        choices=CareLevel,
+        default=CareLevel.ROUTINE,
+        help_text=_(
+            "“Urgent advice” (contact the care team today) and “Immediate action required” (call emergency "
+            "services) put the warning signs on the “Get help now” card at the top of every page that lists it."
+        ),
+    )
+    warning_signs = models.TextField(
+        _("warning signs for the “Get help now” card"),
+        blank=True,
+        help_text=_(
+            "One sign per line, short and concrete, e.g. “Trouble breathing or swallowing”. "
+            "Empty: the card shows “when to seek help” instead."
+        ),
     )
     citations = GenericRelation(Citation, related_query_name="side_effect")
 
@@ -89,6 +122,11 @@ class SideEffect(Reviewed):
     @property
     def is_serious(self):
         return self.seriousness == self.Seriousness.SERIOUS
+
+    @property
+    def warning_sign_list(self):
+        """The warning signs as a list, one per non-empty line."""
+        return [line.strip(" -•\t") for line in self.warning_signs.splitlines() if line.strip(" -•\t")]
 
 
 class ProductQuerySet(ReviewedQuerySet):

@@ -5,21 +5,12 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.views.generic import DetailView
 
+from articles.care import care_card
 from articles.models import Article
 from articles.rendering import Outline
 from articles.views import PreviewMixin, StaffPreviewMixin
 
 from .pdf import render_pdf
-
-
-def urgent_advice(article):
-    """``[(side effect, when to seek help), ...]`` for the article's serious side effects that say when."""
-    return [
-        (link.side_effect, link.side_effect.when_to_seek_help)
-        for _, links in article.side_effect_groups()
-        for link in links
-        if link.side_effect.is_serious and link.side_effect.when_to_seek_help.strip()
-    ]
 
 
 class ArticleHandoutView(PreviewMixin, DetailView):
@@ -45,7 +36,7 @@ class ArticleHandoutView(PreviewMixin, DetailView):
             page_url=self.page_url(),
             reviewed_on=reviewed_on,
             headings=Outline.from_html(article.body).headings,
-            urgent_advice=urgent_advice(article),
+            care_card=care_card(article.article_side_effects.all()),
             printed_on=timezone.localdate(),
             **kwargs,
         )

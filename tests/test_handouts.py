@@ -50,9 +50,14 @@ def structure_types(node, found=None):
 
 @pytest.fixture
 def reviewed_article(full_article):
+    """The full article with review dates, key takeaways and aseptic meningitis graded "urgent advice"."""
     Article.objects.filter(pk=full_article.pk).update(
-        last_reviewed_on=datetime.date(2026, 3, 4), next_review_due=datetime.date(2027, 3, 4)
+        last_reviewed_on=datetime.date(2026, 3, 4),
+        next_review_due=datetime.date(2027, 3, 4),
+        key_takeaways="<ul><li>IVIG raises the platelet count within days [cite:10.3389/fimmu.2018.01299].</li>"
+        "<li>The effect lasts a few weeks.</li></ul>",
     )
+    SideEffect.objects.filter(slug="aseptic-meningitis").update(care_level=SideEffect.CareLevel.URGENT)
     return full_article
 
 
@@ -74,13 +79,17 @@ def test_handout_prints_what_a_patient_needs(client, reviewed_article):
     assert "Fact-checked by Tomasz Wren" in text
     assert "Last reviewed March 4, 2026" in text
     assert "Next review due March 4, 2027" in text
-    assert "Get help now" in text
+    assert "Key takeaways IVIG raises the platelet count within days. The effect lasts a few weeks." in text
+    assert "[cite:" not in text
+    assert "Get help now Urgent advice Contact your care team today." in text
     assert "Aseptic meningitis: Call your care team about a severe headache with a stiff neck." in text
+    assert "Immediate action required" not in text  # no side effect of the article calls for it
     assert "Drink plenty of water" not in text  # mild effects' advice stays on the page
     assert "How it is given" in text  # the sections of the full article
     assert "Guo Y. Adverse effects of immunoglobulin therapy." in text
     assert "doi:10.3389/fimmu.2018.01299" in text
     assert f"Online, with every source linked: {PAGE_ADDRESS}" in text
+    assert f"from {PAGE_ADDRESS}, where the article is kept up to date" in text
     assert "does not replace advice from your own doctor" in text
 
 
@@ -184,14 +193,15 @@ def test_staff_without_view_permission_are_refused_a_new_version_handout(
     assert client.get(f"/preview/articles/{copy.pk}/handout.pdf").status_code == 403
 
 
-def test_unpublished_serious_side_effect_is_left_out(client, full_article):
+def test_unpublished_serious_side_effect_is_left_out(client, reviewed_article):
     hidden = SideEffectFactory(
         draft=True,
         name="Secret reaction",
         seriousness=SideEffect.Seriousness.SERIOUS,
+        care_level=SideEffect.CareLevel.IMMEDIATE,
         when_to_seek_help="Unreviewed advice nobody checked.",
     )
-    ArticleSideEffectFactory(article=full_article, side_effect=hidden)
+    ArticleSideEffectFactory(article=reviewed_article, side_effect=hidden)
 
     text = text_of(pdf_of(client.get(HANDOUT)))
 

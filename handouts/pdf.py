@@ -4,6 +4,7 @@ made from our own files only. A handout may print text an editor wrote, so nothi
 the network: stylesheets and images come from our static files or uploads, everything else is refused.
 """
 
+import hashlib
 import mimetypes
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -11,11 +12,14 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 PDF_VARIANT = "pdf/ua-1"
+# Readers' handouts are kept in the shared cache this long, keyed by their HTML (see cached_pdf).
+CACHE_SECONDS = 24 * 60 * 60
 
 
 class RefusedURL(ValueError):
@@ -85,3 +89,17 @@ def render_pdf(html, base_url):
     parts = urlsplit(base_url)
     fetcher = LocalFilesFetcher(origin=f"{parts.scheme}://{parts.netloc}")
     return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def cached_pdf(html, base_url):
+    """
+    :func:`render_pdf` through the shared cache. The key is a hash of the HTML itself, so any change to what
+    the handout prints (an edit published, a source unpublished, the date) makes a new one: a cached PDF can
+    never show what the page no longer shows. It spares the CPU of a second rendering of the same handout.
+    """
+    key = "handout:" + hashlib.sha256(f"{PDF_VARIANT}\n{base_url}\n{html}".encode()).hexdigest()
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render_pdf(html, base_url)
+        cache.set(key, pdf, CACHE_SECONDS)
+    return pdf

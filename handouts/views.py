@@ -10,7 +10,7 @@ from articles.models import Article
 from articles.rendering import Outline
 from articles.views import PreviewMixin, StaffPreviewMixin
 
-from .pdf import render_pdf
+from .pdf import cached_pdf, render_pdf
 
 
 class ArticleHandoutView(PreviewMixin, DetailView):
@@ -46,11 +46,14 @@ class ArticleHandoutView(PreviewMixin, DetailView):
 
     def render_to_response(self, context, **response_kwargs):
         html = render_to_string(self.template_name, context, request=self.request)
-        response = HttpResponse(render_pdf(html, base_url=self.page_url()), content_type="application/pdf")
+        preview = self.can_preview()
+        # Previews are rendered afresh and kept nowhere, as the article page's previews are.
+        pdf = (render_pdf if preview else cached_pdf)(html, base_url=self.page_url())
+        response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=self.filename())
         # Search engines should send readers to the page, which is always the current version.
         response["X-Robots-Tag"] = "noindex"
-        if self.can_preview():
+        if preview:
             add_never_cache_headers(response)
         return response
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from articles.models import Article, SideEffect
+from handouts import pdf as handout_pdf
 from handouts.pdf import LocalFilesFetcher, RefusedURL, render_pdf
 from review import workflow
 from review.models import Status
@@ -218,6 +219,39 @@ def test_hostile_title_is_printed_as_text(client):
 
     assert hostile in text_of(reader)
     assert reader.metadata.title.startswith(hostile)
+
+
+@pytest.fixture
+def renderings(monkeypatch):
+    """The titles of the handouts WeasyPrint actually rendered, in order."""
+    rendered = []
+
+    def counting(html, base_url):
+        rendered.append(html.split("<title>")[1].split(" |")[0])
+        return render_pdf(html, base_url)
+
+    monkeypatch.setattr(handout_pdf, "render_pdf", counting)
+    monkeypatch.setattr("handouts.views.render_pdf", counting)
+    return rendered
+
+
+def test_readers_handout_is_rendered_once_until_what_it_prints_changes(client, full_article, renderings):
+    first, again = client.get(HANDOUT), client.get(HANDOUT)
+    assert renderings == ["IVIG for immune thrombocytopenia"]
+    assert again.content == first.content
+
+    Article.objects.filter(pk=full_article.pk).update(title="IVIG for ITP: updated")
+
+    assert "IVIG for ITP: updated" in text_of(pdf_of(client.get(HANDOUT)))
+    assert renderings == ["IVIG for immune thrombocytopenia", "IVIG for ITP: updated"]
+
+
+def test_staff_previews_are_rendered_afresh_every_time(client, full_article, renderings):
+    client.force_login(member_of("Editors"))
+
+    client.get(HANDOUT), client.get(HANDOUT)
+
+    assert len(renderings) == 2
 
 
 def test_article_page_links_to_its_handout(client, full_article):

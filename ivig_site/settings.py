@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "pages",
     "feedback",
     "search",
+    "handouts",
     "pagecache",
     "rest_framework",
     "rest_framework_api_key",

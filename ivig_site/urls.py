@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
+    path("", include("handouts.urls")),
     path("", include("feedback.urls")),
     path("", include("references.urls")),
     path("about/", include("pages.urls")),

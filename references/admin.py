@@ -570,13 +570,19 @@ class CitingAdminMixin:
         """Citation-marker problems are problems of the text: shown next to the text that has them."""
         super().explain_refused_save(request, form, formsets)
         names = [name for name in cited_fields(form.instance) if name in form.fields]
+        # Next to the first text that has a bad marker (an article cites in its takeaways and its body).
+        faulty = [
+            name
+            for name in names
+            if broken_markers(text := sanitize_html(getattr(form.instance, name, "") or "")) or unknown_keys(text)
+        ]
         for formset in formsets:
             if not isinstance(formset, CitationFormSet) or not names:
                 continue
             errors = formset.non_form_errors().as_data()
             for error in errors:
                 if error.code == MARKER_PROBLEM:
-                    form.add_error(names[0], error)
+                    form.add_error((faulty or names)[0], error)
             formset._non_form_errors = formset.error_class(
                 [error for error in errors if error.code != MARKER_PROBLEM], error_class="nonform"
             )

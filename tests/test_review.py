@@ -5,6 +5,7 @@ only what a reviewer published, on every page, list, feed, sitemap, search, JSON
 """
 
 import datetime
+import io
 import re
 from unittest import mock
 
@@ -14,6 +15,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from articles.models import Article, ArticleSideEffect, Condition, Contributor, Product, ProductApproval, SideEffect
 from pages.models import Page
@@ -659,7 +661,10 @@ def crawl(client, extra):
         response = client.get(url)
         if response.status_code != 200:
             continue
-        body = response.content.decode()
+        if response["Content-Type"] == "application/pdf":  # a printable handout: the words a reader gets
+            body = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+        else:
+            body = response.content.decode()
         bodies[url] = body
         for found in re.findall(r'(?:href="|<loc>http://testserver)(/[^"#<]*)', body):
             found = found.replace("&amp;", "&")
@@ -686,6 +691,7 @@ def test_nothing_unreviewed_appears_anywhere_readers_look(client, host, editor, 
     pages = crawl(client, extra)
 
     assert host.get_absolute_url() in pages and "/sitemap.xml" in pages
+    assert f"{host.get_absolute_url()}handout.pdf" in pages
     for word in secrets:  # a search page repeats what was asked; what it found must not
         page = pages[f"/search/?q={word}"]
         assert f"No results for “{word}”" in page

@@ -38,6 +38,8 @@ from . import report
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 BIN = Path(sys.executable).parent
+# Longest wait, in seconds, for gunicorn to work off the requests a run left queued before restarting it.
+QUEUE_WAIT = 10
 
 
 def setting(name, default):
@@ -170,11 +172,11 @@ class Server:
     def ready(self, last_run=None):
         """
         After a run the workers may still be answering the queue wrk left: wait as long as that queue should
-        take (from the run's p50), and start afresh if it takes longer.
+        take (from the run's p50) when that is short, and start afresh when it is long or unknown.
         """
-        p50 = (last_run or {}).get("p50_ms") or (OPTIONS["timeout"] * 1000 if last_run else 0)
-        queue = p50 / 1000 * OPTIONS["connections"] / OPTIONS["workers"]
-        if not self.answers(timeout=min(max(3.0, 1.5 * queue), 15.0)):
+        p50 = (last_run or {}).get("p50_ms")
+        queue = (p50 or 0) / 1000 * OPTIONS["connections"] / OPTIONS["workers"]
+        if (last_run and (p50 is None or queue > QUEUE_WAIT)) or not self.answers(timeout=max(3.0, 1.5 * queue)):
             self.stop()
             self.start()
 
@@ -189,7 +191,8 @@ def parse_wrk(output):
         match = re.search(rf"^\s*{percent}%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M)
         return float(match.group(1)) * UNITS[match.group(2)] if match else None
 
-    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    completed = re.search(r"(\d+) requests in", output)  # absent when wrk could not run at all
+    requests = int(completed.group(1)) if completed else 0
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = sum(map(int, socket_errors.groups())) if socket_errors else 0
@@ -199,7 +202,7 @@ def parse_wrk(output):
         "p50_ms": latency(50) if requests else None,
         "p99_ms": latency(99) if requests else None,
         "requests": requests,
-        "errors": errors + (int(non_2xx.group(1)) if non_2xx else 0),
+        "errors": errors + (int(non_2xx.group(1)) if non_2xx else 0) + (0 if completed else 1),
     }
 
 

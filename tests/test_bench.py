@@ -67,6 +67,7 @@ def test_wrk_output_is_read_in_milliseconds():
     figures = parse_wrk(WRK_OUTPUT)
     assert figures == {"rps": 37.87, "p50_ms": 405.11, "p99_ms": 1200.0, "requests": 114, "errors": 3}
     assert parse_wrk("  0 requests in 3.00s, 0.00B read\nRequests/sec:      0.00\n")["p50_ms"] is None
+    assert parse_wrk("unable to connect to 127.0.0.1:1 Connection refused")["errors"] == 1
 
 
 def measured(rps, p50):

@@ -277,6 +277,16 @@ def machine_facts(database):
     }
 
 
+def write_report(results, ceiling_runs, still_to_measure=()):
+    """The report so far (after each size, so a stopped run leaves what it measured), and the raw figures."""
+    results = {**results, "ceiling": median_of(ceiling_runs), "still_to_measure": list(still_to_measure)}
+    OPTIONS["report"].write_text(report.render(results))
+    artifacts = ROOT / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / "bench.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    return results
+
+
 def main():
     if shutil.which("wrk") is None:
         sys.exit("The bench needs wrk, the HTTP load generator: sudo apt-get install wrk (Debian and Ubuntu).")
@@ -332,19 +342,16 @@ def main():
                     )
                 measured[mode] = figures
             results["sizes"].append(measured)
+            write_report(results, ceiling_runs, still_to_measure=[later for later in OPTIONS["sizes"] if later > size])
     finally:
         ceiling.stop()
         say("dropping the bench database")
         drop_database(database_url)
     results["machine"]["load average when the run ended"] = ", ".join(f"{load:.1f}" for load in os.getloadavg())
-    results["ceiling"] = median_of(ceiling_runs)
-    OPTIONS["report"].write_text(report.render(results))
-    artifacts = ROOT / "test-artifacts"
-    artifacts.mkdir(exist_ok=True)
-    (artifacts / "bench.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    write_report(results, ceiling_runs)
     shutil.rmtree(work, ignore_errors=True)
     say(f"report written to {OPTIONS['report']} (raw figures: test-artifacts/bench.json)")
-    for target in report.targets(results):
+    for target in report.targets({**results, "ceiling": median_of(ceiling_runs)}):
         print(f"  {report.verdict(target.met):>14}  {target.goal}: {target.figure}")
 
 

@@ -187,12 +187,14 @@ def size_table(results, size):
 def render(results):
     """The whole report as Markdown."""
     machine, options, ceiling = results["machine"], results["settings"], results["ceiling"]
+    unmeasured = ", ".join(f"{size:,}" for size in results.get("still_to_measure", []))
     out = [
         "# Benchmark report",
         "",
         "Written by `make bench` (`python -m bench`); see README.md, “Benchmark”. Timings are this machine's, "
         "in this run: compare rows within it, not with another machine's report.",
         "",
+        *([f"**This run stopped before it measured {unmeasured} articles.**", ""] * bool(unmeasured)),
         "## Machine and run",
         "",
         *(f"- {key}: {value}" for key, value in machine.items()),

@@ -121,3 +121,14 @@ def test_report_marks_targets_met_when_the_figures_meet_them():
     assert found["Every reader page, cache warm, ≥ 0.9 of the bare view (10,000 articles)"] == (True, "all at or above")
     assert found["No page's p50 up more than 15% from 100 to 10,000 articles (cache warm)"] == (True, "all within")
     assert found["Search p50 under 50 ms at 10,000 articles"][0] is True
+
+
+def test_report_of_a_stopped_run_says_which_sizes_it_did_not_measure():
+    partial = results(guide_cold_rps=50, guide_large_p50=30.0, search_large_p50=None)
+    partial["sizes"].pop()
+    partial["still_to_measure"] = [10_000]
+
+    markdown = report.render(partial)
+
+    assert "This run stopped before it measured 10,000 articles" in markdown
+    assert "Search p50 under 50 ms at 10,000 articles | not measured" in markdown

@@ -204,7 +204,7 @@ def render(results):
         "- cold: `CACHE_URL=dummycache://` (nothing is ever cached); warm: "
         f"`CACHE_URL={options['warm_cache']}`, emptied, then each page requested before it is measured",
         "- queries and bytes: one request in-process through Django's test client against the same database "
-        "and cache (warm: after a priming request); “one request” is that request's time, on an idle machine",
+        "and cache (warm: after a priming request); “one request” is that request's time, with the servers stopped",
         "",
         "## The ceiling",
         "",

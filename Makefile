@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test test-browser lint format check migrate demo backup restore load-test clean
+.PHONY: install run serve test test-browser lint format check migrate demo backup restore load-test bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,9 @@ LOAD_PORT ?= 0
 load-test: install  ## LOAD_CLIENTS readers for LOAD_DURATION s against gunicorn on 127.0.0.1 while an editor saves.
 	$(BIN)/python -m ops.loadtest --clients $(LOAD_CLIENTS) --duration $(LOAD_DURATION) --port $(LOAD_PORT) \
 		--database-url $(LOAD_DATABASE_URL)
+
+bench: install  ## Throughput and latency of every reader page against a bare Django view; writes bench/REPORT.md.
+	$(BIN)/python -m bench
 
 test: install  ## Set up and run the whole test suite (DATABASE_URL picks the database; SQLite by default).
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -1,0 +1,225 @@
+"""
+The bench's Markdown report: machine facts, a table per dataset size, and the issue's targets marked
+met or missed with the measured figure. Pure functions of the results ``python -m bench`` collects:
+
+    {"machine": {...}, "settings": {...}, "ceiling": {"rps", "p50_ms", "p99_ms", "runs"},
+     "sizes": [{"size": 100, "counts": {...}, "pages": {name: path},
+                "cold": {name: {"rps", "p50_ms", "p99_ms", "requests", "errors", "queries", "bytes", "status",
+                                "single_ms"}},
+                "warm": {...}}, ...]}
+
+``rps`` is requests per second; ``p50_ms`` is None when no request completed within the run.
+"""
+
+from dataclasses import dataclass
+
+PAGES = {
+    "home": "Home",
+    "guide": "Article (the IVIG therapy guide)",
+    "condition": "Condition (ITP)",
+    "product": "Product (most articles)",
+    "side_effect": "Side effect (most articles)",
+    "list": "Article list, first page",
+    "list_deep": "Article list, last page",
+    "search": "Search, common term",
+    "search_rare": "Search, rare term",
+    "sitemap": "Sitemap",
+    "feed": "RSS feed",
+}
+MODES = ("cold", "warm")
+
+GUIDE_COLD_SHARE = 0.15
+WARM_SHARE = 0.9
+P50_CHANGE = 0.15
+SEARCH_P50_MS = 50
+SEARCH_AT = 10_000
+
+
+@dataclass(frozen=True)
+class Target:
+    goal: str
+    met: bool | None  # None: not measured in this run
+    figure: str
+
+
+def share(results, figures):
+    """This page's rate as a fraction of the bare Django view's, or None if either is unknown."""
+    ceiling = results["ceiling"].get("rps")
+    rate = figures.get("rps")
+    if not ceiling or rate is None:
+        return None
+    return rate / ceiling
+
+
+def _ms(value):
+    return "none completed" if value is None else f"{value:,.1f} ms"
+
+
+def _p50_change(small, large):
+    if small is None or large is None:
+        return None
+    return (large - small) / small
+
+
+def targets(results):
+    """The issue's targets, in its order, each met or missed (or not measured) with the figure behind it."""
+    sizes = results["sizes"]
+    found = []
+    for size in sizes:
+        label = f"{size['size']:,} articles"
+        guide = size["cold"].get("guide", {})
+        ratio = share(results, guide)
+        found.append(
+            Target(
+                f"IVIG guide, cache cold, ≥ {GUIDE_COLD_SHARE} of the bare view ({label})",
+                None if ratio is None else ratio >= GUIDE_COLD_SHARE,
+                "not measured" if ratio is None else f"{ratio:.3f} ({guide['rps']:,.1f} req/s)",
+            )
+        )
+        guide = size["warm"].get("guide", {})
+        ratio = share(results, guide)
+        found.append(
+            Target(
+                f"IVIG guide, cache warm, ≥ {WARM_SHARE} of the bare view ({label})",
+                None if ratio is None else ratio >= WARM_SHARE,
+                "not measured" if ratio is None else f"{ratio:.3f} ({guide['rps']:,.1f} req/s)",
+            )
+        )
+        shares = {name: share(results, figures) for name, figures in size["warm"].items()}
+        below = sorted((value or 0.0, name) for name, value in shares.items() if (value or 0.0) < WARM_SHARE)
+        found.append(
+            Target(
+                f"Every reader page, cache warm, ≥ {WARM_SHARE} of the bare view ({label})",
+                None if not shares else not below,
+                "all at or above"
+                if shares and not below
+                else "; ".join(f"{PAGES.get(name, name)} {value:.3f}" for value, name in below) or "not measured",
+            )
+        )
+    if len(sizes) >= 2:
+        small, large = sizes[0], sizes[-1]
+        for mode in MODES:
+            changes = {
+                name: _p50_change(small[mode][name].get("p50_ms"), large[mode].get(name, {}).get("p50_ms"))
+                for name in small[mode]
+            }
+            over = [(name, change) for name, change in changes.items() if change is None or change > P50_CHANGE]
+            figure = "; ".join(
+                f"{PAGES.get(name, name)} " + ("no request completed" if change is None else f"{change:+.0%}")
+                for name, change in sorted(over, key=lambda item: -(item[1] if item[1] is not None else 1e9))
+            )
+            found.append(
+                Target(
+                    f"No page's p50 up more than {P50_CHANGE:.0%} from {small['size']:,} to {large['size']:,} "
+                    f"articles (cache {mode})",
+                    not over,
+                    figure or "all within",
+                )
+            )
+    else:
+        found.append(Target(f"No page's p50 up more than {P50_CHANGE:.0%} between sizes", None, "one size only"))
+    at_scale = [size for size in sizes if size["size"] >= SEARCH_AT]
+    if at_scale:
+        size = at_scale[-1]
+        figures = [
+            (f"{PAGES[name]}, {mode}", size[mode][name].get("p50_ms"))
+            for mode in MODES
+            for name in ("search", "search_rare")
+            if name in size[mode]
+        ]
+        missed = [(label, p50) for label, p50 in figures if p50 is None or p50 >= SEARCH_P50_MS]
+        found.append(
+            Target(
+                f"Search p50 under {SEARCH_P50_MS} ms at {size['size']:,} articles",
+                bool(figures) and not missed,
+                "; ".join(f"{label} {_ms(p50)}" for label, p50 in figures) or "not measured",
+            )
+        )
+    else:
+        found.append(Target(f"Search p50 under {SEARCH_P50_MS} ms at {SEARCH_AT:,} articles", None, "not measured"))
+    return found
+
+
+def verdict(met):
+    return {True: "met", False: "**missed**", None: "not measured"}[met]
+
+
+def _rate(figures):
+    if figures.get("rps") is None:
+        return "–"
+    if not figures.get("requests"):
+        return "0 (none completed)"
+    return f"{figures['rps']:,.1f}"
+
+
+def _ratio(results, figures):
+    value = share(results, figures)
+    return "–" if value is None else f"{value:.3f}"
+
+
+def _latency(value):
+    return "–" if value is None else f"{value:,.1f}"
+
+
+def size_table(results, size):
+    lines = [
+        "| page | cold req/s | cold × ceiling | cold p50 ms | cold p99 ms | warm req/s | warm × ceiling "
+        "| warm p50 ms | warm p99 ms | queries cold / warm | bytes | one request, cold ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, path in size["pages"].items():
+        cold, warm = size["cold"].get(name, {}), size["warm"].get(name, {})
+        errors = sum(figures.get("errors", 0) for figures in (cold, warm))
+        status = {figures.get("status") for figures in (cold, warm)} - {None, 200}
+        notes = f" ({errors:,} timeouts or errors)" if errors else ""
+        if status:
+            notes += f" (status {', '.join(map(str, sorted(status)))})"
+        lines.append(
+            f"| {PAGES.get(name, name)} `{path}`{notes} | {_rate(cold)} | {_ratio(results, cold)} "
+            f"| {_latency(cold.get('p50_ms'))} | {_latency(cold.get('p99_ms'))} | {_rate(warm)} "
+            f"| {_ratio(results, warm)} | {_latency(warm.get('p50_ms'))} | {_latency(warm.get('p99_ms'))} "
+            f"| {cold.get('queries', '–')} / {warm.get('queries', '–')} | {cold.get('bytes', 0):,} "
+            f"| {_latency(cold.get('single_ms'))} |"
+        )
+    return "\n".join(lines)
+
+
+def render(results):
+    """The whole report as Markdown."""
+    machine, options, ceiling = results["machine"], results["settings"], results["ceiling"]
+    unmeasured = ", ".join(f"{size:,}" for size in results.get("still_to_measure", []))
+    out = [
+        "# Benchmark report",
+        "",
+        "Written by `make bench` (`python -m bench`); see README.md, “Benchmark”. Timings are this machine's, "
+        "in this run: compare rows within it, not with another machine's report.",
+        "",
+        *([f"**This run stopped before it measured {unmeasured} articles.**", ""] * bool(unmeasured)),
+        "## Machine and run",
+        "",
+        *(f"- {key}: {value}" for key, value in machine.items()),
+        f"- load: `wrk -t1 -c{options['connections']} -d{options['duration']}s --latency`, "
+        f"{options['rounds']} rotated round(s) per page (medians), {options['warmup']} s warm-up per page; "
+        f"gunicorn with {options['workers']} sync workers, DEBUG off, PostgreSQL",
+        "- cold: `CACHE_URL=dummycache://` (nothing is ever cached); warm: "
+        f"`CACHE_URL={options['warm_cache']}`, emptied, then each page requested before it is measured",
+        "- queries and bytes: one request in-process through Django's test client against the same database "
+        "and cache (warm: after a priming request); “one request” is that request's time, with the servers stopped",
+        "",
+        "## The ceiling",
+        "",
+        "A bare Django view rendering a small template with no query (`bench/ceiling.py`), served by gunicorn "
+        f"the same way: **{ceiling['rps']:,.1f} requests/s**, p50 {_latency(ceiling.get('p50_ms'))} ms, "
+        f"p99 {_latency(ceiling.get('p99_ms'))} ms (median of {ceiling.get('runs', 0)} runs).",
+        "",
+        "## Targets",
+        "",
+        "| target | result | measured |",
+        "|---|---|---|",
+        *(f"| {target.goal} | {verdict(target.met)} | {target.figure} |" for target in targets(results)),
+        "",
+    ]
+    for size in results["sizes"]:
+        counts = ", ".join(f"{value:,} {key}" for key, value in size["counts"].items())
+        out += [f"## {size['size']:,} published articles", "", f"Dataset: {counts}.", "", size_table(results, size), ""]
+    return "\n".join(out)

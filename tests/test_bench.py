@@ -1,0 +1,134 @@
+"""The benchmark's parts that do not depend on timing: its dataset, its reading of wrk, its verdicts."""
+
+import re
+
+import pytest
+
+from articles.models import Article
+from bench import report
+from bench.__main__ import parse_wrk
+from bench.dataset import CITATIONS, build
+from references.models import Citation
+
+WRK_OUTPUT = """Running 3s test @ http://127.0.0.1:40123/articles/ivig-therapy/
+  1 threads and 16 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency   412.30ms   51.02ms 801.22ms   90.00%
+    Req/Sec    38.12      9.80    50.00     70.00%
+  Latency Distribution
+     50%  405.11ms
+     75%  430.00ms
+     90%  470.00ms
+     99%    1.20s
+  114 requests in 3.01s, 6.30MB read
+  Socket errors: connect 0, read 0, write 0, timeout 2
+  Non-2xx or 3xx responses: 1
+Requests/sec:     37.87
+Transfer/sec:      2.09MB
+"""
+
+
+@pytest.mark.django_db
+def test_dataset_adds_published_articles_with_citations_that_readers_see(client):
+    built = build(size=9, seed=1)
+
+    published = Article.objects.published()
+    assert published.count() == built.size == built.counts["published articles"] == 9
+    synthetic = list(published.filter(slug__startswith="bench-article-"))
+    assert len(synthetic) == 9 - published.exclude(slug__startswith="bench-article-").count() > 3
+    for article in synthetic:
+        cited = Citation.objects.filter(article=article).count()
+        assert CITATIONS[0] <= cited <= CITATIONS[1]
+        assert article.fact_checker is not None and article.last_reviewed_on is not None
+        assert article.side_effects.count() >= 3 and article.products.count() >= 1
+
+    listing = client.get("/articles/").content.decode()
+    assert any(article.title in listing for article in synthetic)
+    article = synthetic[0]
+    page = client.get(article.get_absolute_url())
+    assert page.status_code == 200
+    text = page.content.decode()
+    first_source = Citation.objects.filter(article=article).order_by("position").first().source
+    assert first_source.title in text
+    assert "[cite:" not in text  # markers became numbered superscripts
+    assert re.search(r"<sup[^>]*>", text)
+
+
+@pytest.mark.django_db
+def test_dataset_names_pages_that_answer(client):
+    built = build(size=12, seed=2)
+    for name, path in built.pages.items():
+        assert client.get(path).status_code == 200, name
+    assert built.pages["guide"] == "/articles/ivig-therapy/"
+    assert built.pages["condition"] == "/conditions/itp/"
+
+
+def test_wrk_output_is_read_in_milliseconds():
+    figures = parse_wrk(WRK_OUTPUT)
+    assert figures == {"rps": 37.87, "p50_ms": 405.11, "p99_ms": 1200.0, "requests": 114, "errors": 3}
+    assert parse_wrk("  0 requests in 3.00s, 0.00B read\nRequests/sec:      0.00\n")["p50_ms"] is None
+    assert parse_wrk("unable to connect to 127.0.0.1:1 Connection refused")["errors"] == 1
+
+
+def measured(rps, p50):
+    return {"rps": rps, "p50_ms": p50, "p99_ms": p50, "requests": 10, "errors": 0, "queries": 5, "bytes": 100}
+
+
+def results(guide_cold_rps, guide_large_p50, search_large_p50):
+    small = {"home": measured(950, 10.0), "guide": measured(guide_cold_rps, 10.0), "search": measured(950, 10.0)}
+    large = {
+        "home": measured(950, 10.5),
+        "guide": measured(guide_cold_rps, guide_large_p50),
+        "search": measured(950, search_large_p50),
+    }
+    pages = {"home": "/", "guide": "/articles/ivig-therapy/", "search": "/search/?q=platelet"}
+    return {
+        "machine": {"CPUs": "2"},
+        "settings": {"connections": 16, "duration": 3, "rounds": 2, "warmup": 1, "workers": 2, "warm_cache": "x"},
+        "ceiling": {"rps": 1000.0, "p50_ms": 8.0, "p99_ms": 9.0, "runs": 4},
+        "sizes": [
+            {"size": 100, "counts": {}, "pages": pages, "cold": small, "warm": small},
+            {"size": 10_000, "counts": {}, "pages": pages, "cold": large, "warm": large},
+        ],
+    }
+
+
+def verdicts(found):
+    return {target.goal: (target.met, target.figure) for target in found}
+
+
+def test_report_marks_a_missed_target_as_missed_with_its_figure():
+    found = verdicts(report.targets(results(guide_cold_rps=50, guide_large_p50=30.0, search_large_p50=None)))
+
+    assert found["IVIG guide, cache cold, ≥ 0.15 of the bare view (100 articles)"] == (False, "0.050 (50.0 req/s)")
+    assert found["No page's p50 up more than 15% from 100 to 10,000 articles (cache cold)"] == (
+        False,
+        "Search, common term no request completed; Article (the IVIG therapy guide) +200%",
+    )
+    met, figure = found["Search p50 under 50 ms at 10,000 articles"]
+    assert met is False and "none completed" in figure
+
+    markdown = report.render(results(guide_cold_rps=50, guide_large_p50=30.0, search_large_p50=None))
+    assert "| IVIG guide, cache cold, ≥ 0.15 of the bare view (100 articles) | **missed** | 0.050 (50.0 req/s) |" in (
+        markdown
+    )
+
+
+def test_report_marks_targets_met_when_the_figures_meet_them():
+    found = verdicts(report.targets(results(guide_cold_rps=950, guide_large_p50=10.4, search_large_p50=11.0)))
+
+    assert found["IVIG guide, cache cold, ≥ 0.15 of the bare view (10,000 articles)"][0] is True
+    assert found["Every reader page, cache warm, ≥ 0.9 of the bare view (10,000 articles)"] == (True, "all at or above")
+    assert found["No page's p50 up more than 15% from 100 to 10,000 articles (cache warm)"] == (True, "all within")
+    assert found["Search p50 under 50 ms at 10,000 articles"][0] is True
+
+
+def test_report_of_a_stopped_run_says_which_sizes_it_did_not_measure():
+    partial = results(guide_cold_rps=50, guide_large_p50=30.0, search_large_p50=None)
+    partial["sizes"].pop()
+    partial["still_to_measure"] = [10_000]
+
+    markdown = report.render(partial)
+
+    assert "This run stopped before it measured 10,000 articles" in markdown
+    assert "Search p50 under 50 ms at 10,000 articles | not measured" in markdown

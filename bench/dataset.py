@@ -62,6 +62,7 @@ class Built:
 
 def build(size, seed=13, with_demo=True):
     """Fill the database up to ``size`` published articles; return a :class:`Built`."""
+    from django.core.management import call_command
     from django.db import transaction
 
     from articles.demo_content import load_demo_content
@@ -78,7 +79,10 @@ def build(size, seed=13, with_demo=True):
         products = build_products(reviewed, conditions, side_effects)
         sources = build_sources(reviewed, min(MAX_SOURCES, SOURCES_PER_ARTICLE * size))
         build_articles(reviewed, size, people["writers"], conditions, side_effects, products, sources)
-        # Everything above is what a reviewer leaves behind; what publishing derives from it goes here.
+        # Everything above is what a reviewer leaves behind; below, what publishing derives from it: the
+        # stored page parts (render at publication) and the stored search vectors (PostgreSQL).
+        call_command("render_published", verbosity=0)
+        call_command("rebuild_search_index", verbosity=0)
     return Built(size=size, counts=count_rows(), pages=pages_to_measure())
 
 

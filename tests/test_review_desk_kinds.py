@@ -143,8 +143,9 @@ def test_the_desk_shows_the_new_version_as_readers_will_and_a_three_word_change_
     for bit in reader_bits:
         assert bit in reader
     assert CHANGED.split(" up")[0] in reader and "up to three days" in reader
-    diff = page[page.index('id="review-diff-heading"') : page.index("</details>")]
-    assert page.index("</details>") < form
+    start = page.index('id="review-diff-heading"')
+    diff = page[start : page.index("</details>", start)]
+    assert page.index("</details>", start) < form  # the diff comes before the form
     assert WORD_DIFF in diff
     assert "diff-removed" not in diff  # nothing else changed, and the sentence is not replaced wholesale
     assert "/preview/" not in diff  # the new version goes live at the published address

@@ -14,6 +14,7 @@ again when the transaction commits, with the next future publication read again 
 page another process built from the old rows in between nor a concurrent bump's view of the schedule survives).
 """
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -40,6 +41,8 @@ def invalidate(record=None):
 
 def shows_on_reader_pages(model, instance=None):
     opts = model._meta
+    if opts.apps is not apps:  # a migration's historical model: the schema may not be today's
+        return False
     if opts.app_label not in CONTENT_APPS or opts.label_lower in IGNORED_MODELS:
         return False
     if instance is not None and isinstance(instance, Reviewed):

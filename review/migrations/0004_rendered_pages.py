@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('review', '0002_record_existing_content'),
+        ('review', '0003_medical_review_kind_of_check'),
     ]
 
     operations = [

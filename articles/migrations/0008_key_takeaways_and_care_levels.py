@@ -13,7 +13,7 @@ def serious_effects_need_urgent_advice(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0006_drop_pre_review_fields'),
+        ('articles', '0007_medical_review_and_contributor_affiliation'),
     ]
 
     operations = [

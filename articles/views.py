@@ -137,10 +137,11 @@ class ArticleDetailView(PreviewMixin, DetailView):
         conditions = list(article.conditions.all())
         products = list(article.products.all())
         related = list(Article.objects.published().related_to(article).for_listing()[:RELATED_ARTICLES])
+        # Recent articles are a list of titles and dates, not cards: no author or conditions to fetch.
         recent = (
             Article.objects.published()
             .exclude(pk__in=[article.pk, *(other.pk for other in related)])
-            .for_listing()[:RECENT_ARTICLES]
+            .newest_first()[:RECENT_ARTICLES]
         )
         return super().get_context_data(
             conditions=conditions,

@@ -10,6 +10,7 @@ in Python. Both return the same :class:`Result` rows.
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from html import unescape
 
 from django.db import connection
@@ -21,7 +22,7 @@ from django.utils.text import Truncator
 
 from articles.models import Article, Condition, Product, SideEffect
 from references.markers import MARKER
-from richtext.fields import plain_text
+from richtext.fields import RichTextField, plain_text
 
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 30
@@ -60,7 +61,13 @@ class _Source:
     queryset: callable
     weighted_fields: dict  # field → weight, "A" (highest) to "C"; rich-text fields are stripped of tags
     snippet_fields: tuple
-    rich_fields: frozenset = frozenset()
+
+    @cached_property
+    def rich_fields(self):
+        """The weighted fields holding HTML, which search reads as words."""
+        return frozenset(
+            field for field in self.weighted_fields if isinstance(self.model._meta.get_field(field), RichTextField)
+        )
 
 
 SOURCES = [
@@ -70,7 +77,6 @@ SOURCES = [
         queryset=lambda: Condition.objects.published(),
         weighted_fields={"name": "A", "abbreviation": "A", "summary": "B", "overview": "C", "treatment": "C"},
         snippet_fields=("summary", "overview", "treatment"),
-        rich_fields=frozenset({"overview", "treatment"}),
     ),
     _Source(
         kind="Product",
@@ -83,16 +89,22 @@ SOURCES = [
         kind="Side effect",
         model=SideEffect,
         queryset=lambda: SideEffect.objects.published(),
-        weighted_fields={"name": "A", "description": "B", "what_helps": "C", "when_to_seek_help": "C"},
+        weighted_fields={
+            "name": "A",
+            "description": "B",
+            "risk_factors": "C",
+            "what_helps": "C",
+            "warning_signs": "C",
+            "when_to_seek_help": "C",
+        },
         snippet_fields=("description", "when_to_seek_help"),
     ),
     _Source(
         kind="Article",
         model=Article,
         queryset=lambda: Article.objects.published(),
-        weighted_fields={"title": "A", "dek": "B", "body": "C"},
-        snippet_fields=("dek", "body"),
-        rich_fields=frozenset({"body"}),
+        weighted_fields={"title": "A", "dek": "B", "key_takeaways": "B", "body": "C"},
+        snippet_fields=("dek", "key_takeaways", "body"),
     ),
 ]
 

@@ -55,6 +55,29 @@ def test_finds_side_effects_by_what_they_feel_like(client):
     assert results(client, "stiff neck") == ["Aseptic meningitis"]
 
 
+def test_finds_articles_by_their_key_takeaways(client):
+    ArticleFactory(
+        title="Infusion day",
+        body="<p>What the day looks like.</p>",
+        key_takeaways="<ul><li>Bring a <strong>warm</strong> cardigan: the ward is chilly.</li></ul>",
+    )
+
+    assert results(client, "cardigan") == ["Infusion day"]
+    assert "<mark>cardigan</mark>" in main_content(client.get("/search/", {"q": "cardigan"}))
+
+
+def test_finds_side_effects_by_their_warning_signs_and_risk_factors(client):
+    SideEffectFactory(
+        name="Blood clots",
+        description="A clot in a vein or artery.",
+        risk_factors="Older age, being unable to move about.",
+        warning_signs="Pain or swelling in one leg\nSudden shortness of breath",
+    )
+
+    assert results(client, "swelling leg") == ["Blood clots"]
+    assert results(client, "older age") == ["Blood clots"]
+
+
 def test_results_say_what_they_are_and_link_to_them(client):
     article = ArticleFactory(title="Infusion day", body="<p>Drink water.</p>")
 

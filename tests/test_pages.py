@@ -355,6 +355,22 @@ def test_expert_board_lists_its_members_only(client):
     assert "Not On Board" not in page
 
 
+def test_expert_board_says_where_each_member_works_and_their_ties(client):
+    ContributorFactory(
+        name="Dr Ana Ruiz",
+        credentials="MD",
+        on_expert_board=True,
+        affiliation="Neurologist, Northfield Clinic",
+        disclosures="Spoke at a meeting a <maker> paid for.\nNo shares.",
+    )
+
+    page = main_content(client.get("/expert-board/"))
+    member = page[page.index("Dr Ana Ruiz, MD") :]
+
+    assert "Neurologist, Northfield Clinic" in member
+    assert "Spoke at a meeting a &lt;maker&gt; paid for.<br>No shares." in member
+
+
 def test_policy_page_shows_the_editors_text(client):
     PageFactory(title="Editorial policy", slug="editorial-policy", body="<h2>Sources</h2><p>We use studies.</p>")
 

@@ -575,7 +575,9 @@ SERIOUS_SIDE_EFFECTS = [effect["slug"] for effect in SIDE_EFFECTS if effect["ser
 
 # US (FDA) approvals only: the seed article lists these brands as approved for ITP in the United States. A year is
 # given only where the product's FDA approval history is certain (first approval of the product, or of the later
-# indication); elsewhere it stays empty rather than guessed.
+# indication); elsewhere it stays empty rather than guessed. Checked against public records on 2026-12-03:
+# Gamunex's label ("Initial U.S. Approval 2003"; CIDP indication added 09/2008), Privigen (PI and chronic ITP
+# 2007, CIDP September 2017) and Panzyga (PI and chronic ITP 2018, CIDP February 2021).
 PRODUCTS = [
     {
         "brand_name": "Carimune NF",

@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test test-browser lint format check migrate demo backup restore load-test bench clean
+.PHONY: install run serve test test-browser lint format check migrate demo backup restore load-test bench lighthouse clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,9 @@ load-test: install  ## LOAD_CLIENTS readers for LOAD_DURATION s against gunicorn
 bench: install  ## Throughput and latency of every reader page against a bare Django view; writes bench/REPORT.md.
 	$(BIN)/python -m bench
 
+lighthouse: install  ## Lighthouse scores of each reader page type, mobile and desktop; writes bench/LIGHTHOUSE.md.
+	$(BIN)/python -m bench.lighthouse
+
 test: install  ## Set up and run the whole test suite (DATABASE_URL picks the database; SQLite by default).
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -74,4 +77,4 @@ check: install  ## Django's system checks and missing migrations.
 	$(MANAGE) makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles test-artifacts .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) db.sqlite3 media staticfiles test-artifacts .pytest_cache .ruff_cache .hypothesis .cache

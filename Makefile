@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test test-browser lint format check migrate demo backup restore load-test bench lighthouse clean
+.PHONY: install vnu run serve test test-browser lint format check migrate demo backup restore load-test bench lighthouse clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,22 @@ $(VENV)/.installed: requirements.txt $(BIN)/activate
 	touch $@
 
 install: $(VENV)/.installed
+
+# The Nu HTML checker (vnu.jar) that tests/test_accessibility.py runs over every reader page, from its own npm
+# package; running it needs java (.ci/run installs default-jre-headless). --ignore-scripts: the package's
+# postinstall would download a Java runtime of its own.
+VNU_VERSION := 26.9.27
+
+$(VENV)/vnu/.installed-$(VNU_VERSION): $(BIN)/activate
+	@if command -v npm >/dev/null; then \
+		rm -rf $(VENV)/vnu && \
+		npm install --prefix $(VENV)/vnu --no-save --no-package-lock --ignore-scripts --no-audit --no-fund \
+			--loglevel=error vnu-jar@$(VNU_VERSION) && touch $@; \
+	else \
+		echo "npm is missing: the Nu HTML checker is not installed, so its test is skipped (it fails in CI)."; \
+	fi
+
+vnu: $(VENV)/vnu/.installed-$(VNU_VERSION)
 
 migrate: install
 	$(MANAGE) migrate --noinput
@@ -58,7 +74,7 @@ bench: install  ## Throughput and latency of every reader page against a bare Dj
 lighthouse: install  ## Lighthouse scores of each reader page type, mobile and desktop; writes bench/LIGHTHOUSE.md.
 	$(BIN)/python -m bench.lighthouse
 
-test: install  ## Set up and run the whole test suite (DATABASE_URL picks the database; SQLite by default).
+test: install vnu  ## Set up and run the whole test suite (DATABASE_URL picks the database; SQLite by default).
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-browser: install  ## Only the journeys in headless Chromium; screenshots land in test-artifacts/.

@@ -1,20 +1,32 @@
 """
 Structural HTML and WCAG 2.1 AA rules on every reader page, with the demo content loaded: well-formed HTML5,
-landmarks, a skip link, one h1, no skipped heading levels, alt text, labels, unique ids and readable contrast.
+valid by the Nu HTML checker, landmarks, a skip link, one h1, no skipped heading levels, alt text, labels,
+unique ids and readable contrast.
 """
 
+import json
+import os
 import re
+import shutil
+import subprocess
 from itertools import pairwise
 from pathlib import Path
 
 import html5lib
 import pytest
 from django.db import transaction
-from django.test import Client
-from django.urls import Resolver404, resolve
+from django.template import loader
+from django.test import Client, override_settings
+from django.urls import Resolver404, resolve, reverse
 
 from articles.demo_content import load_demo_content
+from articles.models import Article, Condition, Contributor, Product, SideEffect
+from articles.sitemaps import SITEMAPS
+from pages.models import Page
+from references.models import Source
+from tests.conftest import IN_CI
 from tests.html import PageParser
+from tests.people import member_of
 
 READER_PAGES = [
     "/",
@@ -38,11 +50,27 @@ READER_PAGES = [
 ]
 FEEDBACK_WITH_ERRORS = "POST /articles/ivig-therapy/feedback/"
 PAGES = [*READER_PAGES, FEEDBACK_WITH_ERRORS]
+PREVIEWS = {
+    "articles:article_preview": Article,
+    "articles:condition_preview": Condition,
+    "articles:product_preview": Product,
+    "articles:sideeffect_preview": SideEffect,
+    "articles:contributor_preview": Contributor,
+    "pages:page_preview": Page,
+}
+# The pages are rendered from the database: saying so makes pytest-django create the test database even when
+# this file runs on its own.
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
 def pages(django_db_setup, django_db_blocker):
-    """Every page's HTML, rendered once from the demo content inside a transaction that is then rolled back."""
+    """
+    Every page's HTML, rendered once from the demo content inside a transaction that is then rolled back: the
+    pages of ``PAGES``, then every other page a reader can reach (each record in the sitemap, each cited
+    source, the thank-you after feedback, the throttled feedback page, the server error page, and a staff
+    preview of each kind of record).
+    """
     rendered = {}
     with django_db_blocker.unblock(), transaction.atomic():
         load_demo_content(verbosity=0)
@@ -53,6 +81,28 @@ def pages(django_db_setup, django_db_blocker):
             rendered[url] = response.content.decode()
         response = client.post("/articles/ivig-therapy/feedback/", {"helpful": "no", "comment": "x" * 1001})
         rendered[FEEDBACK_WITH_ERRORS] = response.content.decode()
+
+        others = [sitemap().location(item) for sitemap in SITEMAPS.values() for item in sitemap().items()]
+        others += [source.get_absolute_url() for source in Source.objects.cited_in_published()]
+        for url in sorted(set(others) - set(rendered)):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            rendered[url] = response.content.decode()
+        with override_settings(FEEDBACK_RATE_LIMIT=10**6):  # whatever else posted from this address before
+            response = client.post("/articles/ivig-therapy/feedback/", {"helpful": "yes"}, follow=True)
+        assert "Your feedback helps" in response.content.decode(), "a valid answer leads back to the article"
+        rendered["POST /articles/ivig-therapy/feedback/ (thank-you)"] = response.content.decode()
+        with override_settings(FEEDBACK_RATE_LIMIT=0):
+            response = client.post("/articles/ivig-therapy/feedback/", {"helpful": "yes"})
+        assert response.status_code == 429
+        rendered["POST /articles/ivig-therapy/feedback/ (throttled)"] = response.content.decode()
+        rendered["server error page"] = loader.get_template("500.html").render()
+        client.force_login(member_of("Reviewers", "previewing-reviewer"))
+        for name, model in PREVIEWS.items():
+            url = reverse(name, kwargs={"pk": model.objects.order_by("pk").first().pk})
+            response = client.get(url)
+            assert response.status_code == 200, url
+            rendered[f"preview: {url}"] = response.content.decode()
         transaction.set_rollback(True)
     return rendered
 
@@ -67,6 +117,80 @@ def parsed(pages, url):
 @pytest.mark.parametrize("url", PAGES)
 def test_page_is_well_formed_html5(pages, url):
     html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(pages[url])
+
+
+# --- The Nu HTML checker (vnu.jar, installed by `make test` from the npm package vnu-jar) ----------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+# Where `make vnu` (part of `make test`) puts it; VNU_JAR names another copy.
+VNU_JAR = Path(os.environ.get("VNU_JAR") or ROOT / ".venv/vnu/node_modules/vnu-jar/build/dist/vnu.jar")
+# Checked in the same run: if the checker stopped finding errors, this page would show it.
+BROKEN_PAGE = '<!DOCTYPE html><html lang="en"><head><title>Broken</title></head><body><p>x</nonsense>'
+
+
+@pytest.fixture(scope="module")
+def nu_checker(pages, tmp_path_factory):
+    """Every message of the Nu HTML checker on every page, by URL: one run of the checker for all of them."""
+    java = shutil.which("java")
+    if java is None:
+        missing = "java is not installed (apt-get install default-jre-headless; .ci/run does)"
+    elif not VNU_JAR.is_file():
+        missing = f"the Nu HTML checker is not at {VNU_JAR} (`make vnu` installs it)"
+    else:
+        missing = None
+    if missing:
+        if IN_CI:
+            pytest.fail(missing)
+        pytest.skip(missing)
+    folder = tmp_path_factory.mktemp("nu-checker")
+    files = {}
+    for number, (url, html) in enumerate([*pages.items(), ("broken", BROKEN_PAGE)]):
+        path = folder / f"page-{number:03}.html"
+        path.write_text(html, encoding="utf-8")
+        files[path.name] = url
+    result = subprocess.run(
+        [java, "-jar", VNU_JAR, "--format", "json", "--exit-zero-always", *(folder / name for name in files)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    try:
+        report = json.loads(result.stderr)
+    except json.JSONDecodeError:
+        pytest.fail(f"the Nu HTML checker gave no report (exit code {result.returncode}): {result.stderr[-2000:]}")
+    messages = {url: [] for url in files.values()}
+    for message in report["messages"]:
+        # A message about no page in particular (the checker could not read them, say) belongs to every page.
+        url = files.get(message.get("url", "").rpartition("/")[2])
+        for page in [url] if url else messages:
+            messages[page].append(message)
+    return messages
+
+
+def to_fix(messages):
+    """The checker's errors and warnings, each with its line and the markup it is about."""
+    return [
+        f"{message.get('subType', message['type'])}, line {message.get('lastLine', '?')}: {message['message']}"
+        f" [{message.get('extract', '').strip()}]"
+        for message in messages
+        if message["type"] != "info" or message.get("subType") == "warning"
+    ]
+
+
+def test_nu_html_checker_reports_the_errors_it_finds(nu_checker):
+    assert any(message["type"] == "error" for message in nu_checker["broken"])
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_nu_html_checker_finds_no_error_or_warning(nu_checker, url):
+    assert to_fix(nu_checker[url]) == []
+
+
+def test_nu_html_checker_finds_no_error_or_warning_on_any_other_page(nu_checker):
+    others = {url: to_fix(messages) for url, messages in nu_checker.items() if url not in [*PAGES, "broken"]}
+
+    assert len(others) > 50, sorted(others)
+    assert {url: found for url, found in others.items() if found} == {}
 
 
 @pytest.mark.parametrize("url", PAGES)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from review import workflow
-from review.admin import ReviewedAdmin
+from review.admin import BatchedAutocompleteInlineMixin, ReviewedAdmin
 from review.content import snapshot
 from review.diffing import content_diff
 from review.models import Status
@@ -520,7 +520,7 @@ class CitationFormSet(BaseGenericInlineFormSet):
             raise ValidationError(problems)
 
 
-class CitationInline(GenericTabularInline):
+class CitationInline(BatchedAutocompleteInlineMixin, GenericTabularInline):
     """A page's numbered sources, edited on its admin page (articles, conditions, products, side effects)."""
 
     model = Citation
@@ -551,9 +551,13 @@ class CitingAdminMixin:
     def get_inlines(self, request, obj):
         return [*super().get_inlines(request, obj), CitationInline]
 
+    def content_querysets(self):
+        # Formatted references read each source's authors.
+        return {**super().content_querysets(), "citations": Citation.objects.for_display()}
+
     def rendered_parts(self, obj):
         """The text with numbered superscripts, never a raw marker, and the numbered list of sources."""
-        citations = list(obj.citations.select_related("source").order_by("position", "id"))
+        citations = sorted(self.fetch_content(obj).citations.all(), key=lambda c: (c.position, c.pk))
         rendered = dict(super().rendered_parts(obj))
         rendered.update(render_record_text(obj, citations))
         rendered["citations"] = format_html(

@@ -1,6 +1,10 @@
 """The editors' workplace: every admin page loads, and an editor can create content over HTTP."""
 
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, Condition, Contributor, Product, SideEffect
@@ -15,6 +19,7 @@ from tests.factories import (
     ProductSideEffectFactory,
     SideEffectFactory,
     SourceAuthorFactory,
+    SourceFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -284,6 +289,29 @@ def test_citing_the_same_source_twice_is_refused(client, editor):
     assert response.status_code == 200
     assert f"Each source is listed once; remove the second entry of “{source.title}”." in response.content.decode()
     assert not Article.objects.filter(slug="ivig-at-home").exists()
+
+
+def test_a_refused_save_shows_each_rows_source_again_looked_up_once(client, editor):
+    sources = SourceFactory.create_batch(3)
+    prefix = "references-citation-content_type-object_id"
+    chosen = [*(source.pk for source in sources), "abc", "99999999"]
+    rows = {f"{prefix}-{number}-source": value for number, value in enumerate(chosen)}
+    client.force_login(editor)
+    data = article_form_data(ContributorFactory(), title="", **management_form(prefix, total=len(chosen)), **rows)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(admin_url(Article, "add"), data)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    for name, source in zip(rows, sources, strict=False):
+        select = re.search(rf'<select name="{name}".*?</select>', page, re.DOTALL).group(0)
+        assert re.findall(r'<option value="(\d+)" selected>([^<]*)</option>', select) == [(str(source.pk), str(source))]
+    for name in list(rows)[3:]:
+        assert "<option" not in re.search(rf'<select name="{name}".*?</select>', page, re.DOTALL).group(0)
+    assert "Select a valid choice." in page
+    lookups = [query for query in queries.captured_queries if '"references_source"."id" IN' in query["sql"]]
+    assert len(lookups) == 1
 
 
 def test_editor_cannot_publish_through_the_article_form(client, editor):

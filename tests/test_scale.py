@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from review import workflow
 from review.rendering import render_published
 from tests.factories import (
     ArticleFactory,
@@ -22,6 +23,7 @@ from tests.factories import (
     ProductSideEffectFactory,
     SideEffectFactory,
     SourceAuthorFactory,
+    SourceFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -153,41 +155,66 @@ def admin_query_count(client, url):
     return len(queries.captured_queries)
 
 
-@pytest.mark.parametrize(
-    "page",
-    [
-        "changelist",
-        pytest.param(
-            "change",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="about 5 queries per cited source: the workflow panel's snapshot and dependency checks "
-                "(review/content.py snapshot, dependencies: str(citation) reads its source), the reader view's "
-                "formatted sources (references/admin.py rendered_parts reads authors) and the autocomplete widget "
-                "(one lookup per row); each needs the citations fetched once with their sources and authors",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("page", ["changelist", "change", "read-only", "new version"])
 def test_the_admin_opens_articles_in_the_same_number_of_queries_at_20_and_200(client, editor, page):
+    """The list, a draft, a published article (read-only: its body with numbered sources) and a new version."""
     client.force_login(editor)
     condition = ConditionFactory()
     product = ProductFactory()
-    article = ArticleFactory(conditions=[condition], draft=True)
+    article = ArticleFactory(conditions=[condition], draft=page in ("changelist", "change"))
+    cited = [article]
 
     def grow(count):
         for _ in range(count):
             other = ArticleFactory(conditions=[condition])
             other.products.add(product)
-            CitationFactory(article=article)
+            for record in cited:
+                SourceAuthorFactory(source=CitationFactory(record=record).source)
+                ArticleSideEffectFactory(article=record)
 
+    grow(19)
+    if page == "new version":
+        cited.append(workflow.start_new_version(article, editor))
     url = (
         reverse("admin:articles_article_changelist")
         if page == "changelist"
-        else reverse("admin:articles_article_change", args=[article.pk])
+        else reverse("admin:articles_article_change", args=[cited[-1].pk])
     )
-    grow(19)
     admin_query_count(client, url)  # content types and permissions cached, as in a running process
+    few = admin_query_count(client, url)
+    grow(180)
+    many = admin_query_count(client, url)
+
+    assert many == few
+
+
+@pytest.mark.parametrize("model", ["condition", "product", "sideeffect", "source"])
+def test_the_admin_opens_cited_records_in_the_same_number_of_queries_at_20_and_200(client, editor, model):
+    """Their sources (and a product's approvals and side effects, a source's authors and citing articles)."""
+    client.force_login(editor)
+    factory = {
+        "condition": ConditionFactory,
+        "product": ProductFactory,
+        "sideeffect": SideEffectFactory,
+        "source": SourceFactory,
+    }[model]
+    record = factory(draft=True)
+
+    def grow(count):
+        for _ in range(count):
+            if model == "source":
+                SourceAuthorFactory(source=record)
+                CitationFactory(record=ArticleFactory(), source=record)
+                continue
+            SourceAuthorFactory(source=CitationFactory(record=record).source)
+            if model == "product":
+                ProductApprovalFactory(product=record)
+                ProductSideEffectFactory(product=record)
+
+    app = "references" if model == "source" else "articles"
+    url = reverse(f"admin:{app}_{model}_change", args=[record.pk])
+    grow(20)
+    admin_query_count(client, url)
     few = admin_query_count(client, url)
     grow(180)
     many = admin_query_count(client, url)

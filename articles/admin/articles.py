@@ -5,17 +5,20 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from references.admin import CitingAdminMixin
-from review.admin import ReviewedAdmin
+from review.admin import BatchedAutocompleteInlineMixin, ReviewedAdmin
 
 from ..models import Article, ArticleSideEffect
 from ..views import ArticlePreviewView
 
 
-class ArticleSideEffectInline(admin.TabularInline):
+class ArticleSideEffectInline(BatchedAutocompleteInlineMixin, admin.TabularInline):
     model = ArticleSideEffect
     autocomplete_fields = ["side_effect"]
     fields = ["position", "side_effect", "frequency"]
     extra = 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("side_effect")  # each row is shown by its name
 
 
 @admin.register(Article)

@@ -10,7 +10,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from references.admin import CitingAdminMixin
-from review.admin import ReviewedAdmin
+from review.admin import BatchedAutocompleteInlineMixin, ReviewedAdmin
 from review.workflow import record_event
 
 from ..models import (
@@ -144,16 +144,22 @@ class SideEffectAdmin(CitingAdminMixin, ReviewedAdmin):
     ]
 
 
-class ProductApprovalInline(admin.TabularInline):
+class ProductApprovalInline(BatchedAutocompleteInlineMixin, admin.TabularInline):
     model = ProductApproval
     autocomplete_fields = ["condition"]
     extra = 1
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("product", "condition")  # each row is shown by both
 
-class ProductSideEffectInline(admin.TabularInline):
+
+class ProductSideEffectInline(BatchedAutocompleteInlineMixin, admin.TabularInline):
     model = ProductSideEffect
     autocomplete_fields = ["side_effect"]
     extra = 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("side_effect")  # each row is shown by its name
 
 
 @admin.register(Product)

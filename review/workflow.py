@@ -279,8 +279,21 @@ def _fact_check(obj, transition, by, notes):
             _("Readers are told who fact-checked each page. Ask a superuser to link your login to your published "
               "contributor profile, marked as fact-checker, first.")
         )  # fmt: skip
+    return _sign_off(
+        obj, transition, by, notes, FactCheck.Kind.FACT_CHECK, contributor,
+        fact_checker=contributor, last_reviewed_on=timezone.localdate(),
+    )  # fmt: skip
+
+
+def _sign_off(obj, transition, by, notes, kind, contributor, **named):
+    """
+    Pin what ``by`` checked, as ``contributor`` (the profile readers are shown), to the exact version ``obj``
+    holds, then move it on, naming them in the fields ``named``: the one record of a fact-check and of a
+    medical review alike.
+    """
     FactCheck.objects.create(
         record=obj,
+        kind=kind,
         reviewer=by,
         contributor=contributor,
         checked_at=timezone.now(),
@@ -288,7 +301,7 @@ def _fact_check(obj, transition, by, notes):
         lock_version=obj.lock_version,
         snapshot=snapshot(obj),
     )
-    return _move(obj, transition, by, notes, fact_checker=contributor, last_reviewed_on=timezone.localdate())
+    return _move(obj, transition, by, notes, **named)
 
 
 def current_medical_review(obj):
@@ -335,17 +348,10 @@ def _medically_review(obj, transition, by, notes):
             _("Readers are told which clinician reviewed each page. Ask a superuser to link your login to your "
               "published contributor profile: a medical reviewer on the expert board, with your credentials.")
         )  # fmt: skip
-    FactCheck.objects.create(
-        record=obj,
-        kind=FactCheck.Kind.MEDICAL_REVIEW,
-        reviewer=by,
-        contributor=contributor,
-        checked_at=timezone.now(),
-        notes=notes,
-        lock_version=obj.lock_version,
-        snapshot=snapshot(obj),
-    )
-    return _move(obj, transition, by, notes, medical_reviewer=contributor, medically_reviewed_on=timezone.localdate())
+    return _sign_off(
+        obj, transition, by, notes, FactCheck.Kind.MEDICAL_REVIEW, contributor,
+        medical_reviewer=contributor, medically_reviewed_on=timezone.localdate(),
+    )  # fmt: skip
 
 
 def _check_medical_review(obj):

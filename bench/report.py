@@ -201,8 +201,9 @@ def render(results):
         f"- load: `wrk -t1 -c{options['connections']} -d{options['duration']}s --latency`, "
         f"{options['rounds']} rotated round(s) per page (medians), {options['warmup']} s warm-up per page; "
         f"gunicorn with {options['workers']} sync workers, DEBUG off, PostgreSQL",
-        "- cold: `CACHE_URL=dummycache://` (nothing is ever cached); warm: "
-        f"`CACHE_URL={options['warm_cache']}`, emptied, then each page requested before it is measured",
+        f"- cache: `CACHE_URL={options['cache']}`, emptied before each mode; cold: `DJANGO_PAGE_CACHE=false` "
+        "(every page rendered for every request, as right after a publish; the shared state such as the content "
+        "generation stays cached, as in production); warm: pages cached, each requested once before it is measured",
         "- queries and bytes: one request in-process through Django's test client against the same database "
         "and cache (warm: after a priming request); “one request” is that request's time, with the servers stopped",
         "",

@@ -119,6 +119,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The cache holds readers' pages, the content generation that invalidates them, throttles and the next
 # scheduled publication, so in production every process must share it: CACHE_URL (any django-environ cache
 # URL, e.g. rediscache://127.0.0.1:6379/1) or REDIS_URL (redis://127.0.0.1:6379/1). Local memory without either.
+# Reader pages are kept in that cache (pagecache/) unless DJANGO_PAGE_CACHE=false: every page is then rendered
+# for every request (what a page costs right after a publish), while the small shared state (the content
+# generation, the next scheduled publication, throttles) stays in the cache.
+PAGE_CACHE = env.bool("DJANGO_PAGE_CACHE", default=True)
 if env.str("CACHE_URL", default=""):
     CACHES = {"default": env.cache("CACHE_URL")}
 elif env.str("REDIS_URL", default=""):

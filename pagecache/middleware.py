@@ -79,6 +79,8 @@ class PageCacheMiddleware:
         # Without a session cookie nobody is logged in; saying so spares the session lookup, which would
         # otherwise add "Vary: Cookie" and keep shared caches from storing the page.
         request.user = AnonymousUser()
+        if not settings.PAGE_CACHE:
+            return None
         token, _created = generation.current()
         key = self._key(request, token)
         entry = cache().get(key)

@@ -159,6 +159,19 @@ def test_reader_pages_set_no_cookie_and_may_be_kept_by_shared_caches(client, sit
         assert response["ETag"] and response["Last-Modified"], url
 
 
+def test_with_the_page_cache_off_every_visit_is_rendered_and_still_validated(client, site, settings):
+    settings.PAGE_CACHE = False
+    url = site["article"].get_absolute_url()
+    first = client.get(url)
+    again = client.get(url)
+
+    assert "X-Page-Cache" not in again
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    settings.PAGE_CACHE = True
+    assert client.get(url)["X-Page-Cache"] == "miss"
+
+
 def test_an_unchanged_page_answers_a_conditional_get_with_304(client, site):
     url = site["article"].get_absolute_url()
     first = client.get(url)

@@ -19,16 +19,16 @@ import json
 from types import SimpleNamespace
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from references.formatting import format_source
 from references.markers import cited_text, render_citations, render_record_text, strip_markers
 from references.models import Citation, Source
-from review.rendering import build_parts, parts_for
+from review.rendering import build_parts, page_parts, parts_for
 
-from .models import Article, Condition, Product, SideEffect
+from .models import Article, Condition, Product, ProductApproval, SideEffect
 from .rendering import Heading, Outline, group_side_effects, reading_minutes
 from .structured_data import StructuredData, absolutize
 
@@ -116,14 +116,8 @@ def _side_effect_groups(links):
     ]
 
 
-def _fetch(record, queryset):
-    """``record`` with ``queryset``'s prefetches, fetching only those it does not hold yet (a view may have)."""
-    prefetch_related_objects([record], *queryset._prefetch_related_lookups)
-    return record
-
-
+@page_parts(lambda: Article.objects.for_detail())
 def article_parts(article):
-    article = _fetch(article, Article.objects.for_detail())
     conditions = list(article.conditions.all())
     products = list(article.products.all())
     citations = list(article.citations.all())
@@ -149,8 +143,8 @@ def article_parts(article):
     }
 
 
-def _cited_record(record, queryset):
-    return _fetch(record, queryset.prefetch_related(Prefetch("citations", published_citations())))
+def _cited(queryset):
+    return queryset.prefetch_related(Prefetch("citations", published_citations()))
 
 
 def _text_and_sources(record):
@@ -162,13 +156,21 @@ def _text_and_sources(record):
     }
 
 
-def condition_parts(condition):
-    condition = _cited_record(condition, Condition.objects.all())
-    original = condition.draft_of or condition  # approvals name the published condition, not a new version
-    approvals = (
-        original.approvals.filter(product__in=Product.objects.published())
+def _approvals():
+    return (
+        ProductApproval.objects.filter(product__in=Product.objects.published())
         .select_related("product")
         .order_by("product__brand_name", "region")
+    )
+
+
+@page_parts(lambda: _cited(Condition.objects.prefetch_related(Prefetch("approvals", _approvals()))))
+def condition_parts(condition):
+    # Approvals name the published condition, not a new version of it.
+    approvals = (
+        condition.approvals.all()
+        if condition.draft_of_id is None
+        else _approvals().filter(condition=condition.draft_of_id)
     )
     products = list({approval.product.pk: approval.product for approval in approvals}.values())
     return {
@@ -178,8 +180,8 @@ def condition_parts(condition):
     }
 
 
+@page_parts(lambda: _cited(Product.objects.for_detail()))
 def product_parts(product):
-    product = _cited_record(product, Product.objects.for_detail())
     links = list(product.product_side_effects.all())
     return {
         "format": FORMAT,
@@ -193,8 +195,8 @@ def product_parts(product):
     }
 
 
+@page_parts(lambda: _cited(SideEffect.objects.all()))
 def side_effect_parts(effect):
-    effect = _cited_record(effect, SideEffect.objects.all())
     return {
         "format": FORMAT,
         **_text_and_sources(effect),

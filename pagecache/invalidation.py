@@ -3,9 +3,9 @@ When cached reader pages go stale: on every change readers could notice, the con
 
 Two ways in, so nothing is missed:
 
-- the review workflow sends :data:`review.workflow.reader_content_changed` on every transition that changes
+- the review workflow sends :data:`review.signals.reader_content_changed` on every transition that changes
   what readers see (publishing, publishing a new version, a scheduled version going live, unpublishing,
-  archiving a published record);
+  archiving a published record) and after page parts are stored in bulk;
 - any row saved or deleted in the apps whose records reader pages show (and any change to their many-to-many
   links), except reviewed records that are not published: editing a draft changes nothing a reader sees.
 
@@ -20,7 +20,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from review.models import Reviewed, Status
-from review.workflow import reader_content_changed
+from review.signals import reader_content_changed
 
 from . import generation
 

@@ -8,9 +8,11 @@ A reviewed model opts in by naming, once, the function that builds its page part
     class Article(Reviewed):
         page_parts = "articles.publishing.article_parts"
 
-That function takes the record and returns plain JSON data (the rendered body, the numbered sources, the
-JSON-LD with site-relative addresses, …); the app that owns the reader pages turns it back into template
-values. The workflow calls :func:`refresh` wherever a record goes live or stops being live (publish,
+That function is declared with :func:`page_parts` and the queryset that fetches everything it reads; it takes
+a record fetched that way and returns plain JSON data (the rendered body, the numbered sources, the JSON-LD with
+site-relative addresses, …). The app that owns the reader pages turns that data back into template values. The
+declared queryset lets one record be rendered with its prefetches, and :func:`render_published` render
+thousands in batches of a few queries each. The workflow calls :func:`refresh` wherever a record goes live or stops being live (publish,
 a new version or a scheduled one written onto its original, unpublish, archive): in the same transaction
 the record's parts are stored (or cleared), and so are those of every published page that shows it.
 
@@ -20,11 +22,28 @@ deploy, before ``manage.py render_published``).
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import JSONField, OuterRef, Q, Subquery
+from django.db.models import JSONField, OuterRef, Q, Subquery, prefetch_related_objects
 from django.utils.module_loading import import_string
 
 from .content import dependencies, live_dependents, reviewed_models
 from .models import RenderedPage, Status
+from .signals import reader_content_changed
+
+# Records rendered per batch by render_published: one round of prefetch queries and one upsert each.
+BATCH_SIZE = 200
+
+
+def page_parts(queryset):
+    """
+    Declare a page-parts function and what it reads: ``queryset`` is a callable returning the queryset (with its
+    ``select_related`` and ``prefetch_related``) that fetches a record with everything the function touches.
+    """
+
+    def declare(function):
+        function.queryset = queryset
+        return function
+
+    return declare
 
 
 def is_rendered(model):
@@ -36,9 +55,16 @@ def rendered_models():
     return [model for model in reviewed_models() if is_rendered(model)]
 
 
+def parts_function(model):
+    return import_string(model.page_parts)
+
+
 def build_parts(record):
     """The page parts of ``record`` rendered now, whatever its state."""
-    return import_string(type(record).page_parts)(record)
+    function = parts_function(type(record))
+    # Fetches only what ``record`` does not hold yet: a view may have prefetched some of it.
+    prefetch_related_objects([record], *function.queryset()._prefetch_related_lookups)
+    return function(record)
 
 
 def _stored(record):
@@ -78,11 +104,8 @@ def render(record):
     if not is_rendered(type(record)):
         return record
     if _shows_live_page(record):
-        RenderedPage.objects.update_or_create(
-            content_type=ContentType.objects.get_for_model(record),
-            object_id=record.pk,
-            defaults={"parts": build_parts(type(record).objects.get(pk=record.pk))},
-        )
+        fresh = parts_function(type(record)).queryset().get(pk=record.pk)
+        _store(ContentType.objects.get_for_model(record), [(record.pk, build_parts(fresh))])
     else:
         _stored(record).delete()
     return record
@@ -127,15 +150,36 @@ def refresh(record, also=()):
     return record
 
 
+def _store(content_type, rendered):
+    """Insert or replace the stored parts of ``rendered``, a list of ``(pk, parts)`` of one model, in one query."""
+    RenderedPage.objects.bulk_create(
+        [RenderedPage(content_type=content_type, object_id=pk, parts=parts) for pk, parts in rendered],
+        update_conflicts=True,
+        unique_fields=["content_type", "object_id"],
+        update_fields=["parts", "rendered_at"],
+    )
+
+
 def render_published(models_to_render=None):
-    """Store the parts of every published original and forget any others; returns how many were rendered."""
+    """
+    Store the parts of every published original and forget any others; returns how many were rendered. Records
+    are fetched and stored :data:`BATCH_SIZE` at a time, so the queries grow with the batches, not the records.
+    """
     count = 0
     for model in models_to_render or rendered_models():
-        live = model.objects.filter(status=Status.PUBLISHED, draft_of__isnull=True)
-        RenderedPage.objects.filter(content_type=ContentType.objects.get_for_model(model)).exclude(
-            object_id__in=live.values("pk")
-        ).delete()
-        for record in live.iterator():
-            render(record)
-            count += 1
+        content_type = ContentType.objects.get_for_model(model)
+        function = parts_function(model)
+        live = function.queryset().filter(status=Status.PUBLISHED, draft_of__isnull=True).order_by("pk")
+        RenderedPage.objects.filter(content_type=content_type).exclude(object_id__in=live.values("pk")).delete()
+        batch = []
+        for record in live.iterator(chunk_size=BATCH_SIZE):
+            batch.append((record.pk, function(record)))
+            if len(batch) == BATCH_SIZE:
+                _store(content_type, batch)
+                count, batch = count + len(batch), []
+        if batch:
+            _store(content_type, batch)
+            count += len(batch)
+    # Stored in bulk, no row signal was sent: say once that what readers see may have changed.
+    reader_content_changed.send(RenderedPage, record=None)
     return count

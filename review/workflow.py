@@ -29,7 +29,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,12 +37,11 @@ from reversion.models import Version
 from .content import FIELD, copy_content, dependencies, parts, reviewed_models, snapshot
 from .models import FactCheck, MedicalReview, ReviewEvent, Status
 from .rendering import pages_showing, refresh
+from .signals import reader_content_changed
 
 # How far in the past a publication time may be (a form filled in a minute ago), never more.
 PAST_TOLERANCE = datetime.timedelta(minutes=5)
 NEXT_DUE_KEY = "review:next-due"
-# Sent (sender: the model) after any transition that changes what readers see; the page cache listens.
-reader_content_changed = Signal()
 
 
 class WorkflowError(ValidationError):

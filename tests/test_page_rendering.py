@@ -215,6 +215,44 @@ def test_render_published_fills_every_live_page_and_is_idempotent(full_article):
     assert dict(RenderedPage.objects.values_list("object_id", "parts").order_by("pk")) == first
 
 
+def cited_articles(count):
+    side_effect = factories.SideEffectFactory()
+    for _ in range(count):
+        article = factories.ArticleFactory(conditions=[factories.ConditionFactory()])
+        article.products.add(factories.ProductFactory())
+        factories.ArticleSideEffectFactory(article=article, side_effect=side_effect)
+        for _ in range(3):
+            factories.CitationFactory(article=article, source=factories.SourceAuthorFactory().source)
+
+
+def test_render_published_makes_as_many_queries_for_thirty_articles_as_for_three():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cited_articles(3)
+    with CaptureQueriesContext(connection) as few:
+        call_command("render_published")
+    cited_articles(27)
+    with CaptureQueriesContext(connection) as many:
+        call_command("render_published")
+
+    assert RenderedPage.objects.filter(content_type=ContentType.objects.get_for_model(Article)).count() == 30
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_render_published_makes_every_cached_page_fresh(full_article, client):
+    url = full_article.get_absolute_url()
+    call_command("render_published")
+    assert "Pooled antibodies" in page(client, full_article)
+    # A change written behind the ORM's back, as a deploy's data migration might: only a new render shows it.
+    Article.objects.filter(pk=full_article.pk).update(body="<h2>What is IVIG?</h2><p>Antibodies, rewritten.</p>")
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+    call_command("render_published")
+
+    assert "Antibodies, rewritten." in page(client, full_article)
+
+
 def test_a_live_page_without_stored_parts_is_rendered_for_the_request(full_article, client):
     assert stored(full_article) is None
 

@@ -5,7 +5,7 @@ Every row is written as a reviewer leaves it (status published, a publication ti
 fact-checker, review dates), so what the bench measures is exactly what readers see through
 ``published()``. Rows go in with ``bulk_create``: no save hooks, no version history, no workflow events.
 
-    python -m bench.dataset 10000        (run by ``python -m bench`` with DATABASE_URL set; prints JSON)
+    python -m bench.dataset 10000 [--no-derive]   (run by ``python -m bench`` with DATABASE_URL set; prints JSON)
 
 One function per model family; :func:`build` calls them in order.
 """
@@ -60,8 +60,11 @@ class Built:
     pages: dict = field(default_factory=dict)
 
 
-def build(size, seed=13, with_demo=True):
-    """Fill the database up to ``size`` published articles; return a :class:`Built`."""
+def build(size, seed=13, with_demo=True, derive=True):
+    """
+    Fill the database up to ``size`` published articles; return a :class:`Built`. With ``derive=False`` the
+    stored page parts and search vectors are left for the caller to build (the bench does, in parallel).
+    """
     from django.core.management import call_command
     from django.db import transaction
 
@@ -80,10 +83,21 @@ def build(size, seed=13, with_demo=True):
         sources = build_sources(reviewed, min(MAX_SOURCES, SOURCES_PER_ARTICLE * size))
         build_articles(reviewed, size, people["writers"], conditions, side_effects, products, sources)
         # Everything above is what a reviewer leaves behind; below, what publishing derives from it: the
-        # stored page parts (render at publication) and the stored search vectors (PostgreSQL).
-        call_command("render_published", verbosity=0)
-        call_command("rebuild_search_index", verbosity=0)
+        # stored page parts (render at publication) and the stored search vectors (PostgreSQL). The planner is
+        # told about the rows first, as autovacuum would have: it would otherwise plan for empty tables.
+        analyze()
+        if derive:
+            call_command("render_published", verbosity=0)
+            call_command("rebuild_search_index", verbosity=0)
     return Built(size=size, counts=count_rows(), pages=pages_to_measure())
+
+
+def analyze():
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 class Published:
@@ -375,7 +389,7 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ivig_site.settings")
     django.setup()
     size = int(sys.argv[1])
-    built = build(size)
+    built = build(size, derive="--no-derive" not in sys.argv)
     print(json.dumps({"size": built.size, "counts": built.counts, "pages": built.pages}))
 
 

@@ -67,12 +67,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ops.middleware.RejectNulBytesMiddleware",
+    "review.middleware.PublishDueMiddleware",
+    # After PublishDueMiddleware, so a version whose time has come is live before any page is looked up; above
+    # the rest, so a cached page is answered without them (what they add to a page is stored with it).
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "review.middleware.PublishDueMiddleware",
-    # After PublishDueMiddleware, so a version whose time has come is live before any page is looked up.
-    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -129,6 +130,9 @@ elif env.str("REDIS_URL", default=""):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.str("REDIS_URL")}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
+# Django's Redis backend with one client per connection pool, not one per call (see ops/cache.py).
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "ops.cache.RedisCache"
 # Sessions (staff only) live in the database, shared by every app server.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

@@ -24,7 +24,17 @@ GENERATION_KEY = "pagecache:generation"
 def current():
     """``(token, created)`` of the generation in force now, starting a new one when the last was forgotten or a
     scheduled record has come due (one small query then, none otherwise)."""
-    value = cache.get(GENERATION_KEY)
+    return _in_force(cache.get(GENERATION_KEY))
+
+
+def current_with(key):
+    """``(token, value)``: the generation's token and the cache entry under ``key``, read in one round trip."""
+    found = cache.get_many([GENERATION_KEY, key])
+    token, _created = _in_force(found.get(GENERATION_KEY))
+    return token, found.get(key)
+
+
+def _in_force(value):
     if value is None or value["until"] <= time.time():
         fresh = _fresh(_next_release())
         if value is None:

@@ -4,14 +4,23 @@ Reader pages served from Django's cache (local memory on a laptop, Redis in prod
 A page is cached only for a reader who carries no login and no pending message (no session or messages cookie),
 only when the view answered ``200`` to a ``GET`` without setting a cookie, and only for the pages listed in
 :data:`CACHED_NAMESPACES` and :data:`CACHED_URL_NAMES` (previews excepted): staff, previews and forms never
-enter the cache. Keys include the content generation (:mod:`pagecache.generation`), so a published change
-reaches every page at once, and the date, so nothing that depends on the day outlives it.
+enter the cache. Each page is stored with the content generation it was built in (:mod:`pagecache.generation`)
+and served only while that generation is in force, so a published change reaches every page at once; its key
+includes the date, so nothing that depends on the day outlives it. The generation and the page are read in one
+round trip to the cache.
 
 Every reader page gets an ``ETag`` (a hash of its bytes) and a ``Last-Modified``, and a conditional ``GET``
 that still matches gets ``304 Not Modified``. ``Cache-Control: public, max-age=0, must-revalidate`` lets a
 shared cache or CDN keep the page but makes it ask us before every reuse: the answer is a cheap ``304`` from
 our cache while the page is unchanged, and the new page (or a ``404``) at once after a change or an unpublish,
 which a ``max-age`` or ``s-maxage`` of even a minute would not guarantee.
+
+The middleware sits near the top of the stack, below only the health check, the request id, the security, static-
+file and NUL-byte middleware and the scheduled-publication check: a hit is answered there, without the session,
+CSRF, authentication and the rest, and without resolving the URL. What those layers add to a page (the content
+security policy, the frame and permissions policies, the validators) is stored with it when the page leaves the
+stack, and replayed. A page is stored only once the whole stack has answered ``200``, so an address the inner
+layers refuse (a redirect, a missing page) never enters the cache, and the key holds the scheme and host.
 """
 
 import hashlib
@@ -19,6 +28,7 @@ from email.utils import formatdate
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
@@ -30,15 +40,8 @@ CACHED_NAMESPACES = frozenset({"articles", "pages", "search", "references"})
 CACHED_URL_NAMES = frozenset({"sitemap", "sitemap_section", "robots"})
 PAGE_TIMEOUT = 24 * 60 * 60
 KEY_PREFIX = "pagecache:page"
-_KEPT_HEADERS = (
-    "Content-Type",
-    "Content-Language",
-    "Content-Disposition",
-    "Link",
-    "ETag",
-    "Last-Modified",
-    "Cache-Control",
-)
+# Headers that belong to one response, not to the page: set again for every request (or never stored).
+_UNSTORED_HEADERS = frozenset({"set-cookie", "x-request-id", "x-page-cache", "date"})
 
 
 def is_cached_view(match):
@@ -58,13 +61,19 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request._page_cache_key = None
+        key = self._key(request)
+        if key is not None:
+            token, entry = generation.current_with(key)
+            if entry is not None and entry[0] == token:
+                return self._replay(request, entry[1:])
         response = self.get_response(request)
-        key = request._page_cache_key
-        if key is not None and self._storable(request, response):
-            self._store(key, response)
-        if getattr(request, "_page_cache_eligible", False) and response.status_code == 200 and not response.streaming:
-            self._add_validators(request, response)
+        if not getattr(request, "_page_cache_eligible", False):
+            return response
+        if key is not None and request.method == "GET" and self._storable(request, response):
+            # Under the generation read before the page was built: if a change came in between, it is stale.
+            self._store(key, token, response)
+        if response.status_code == 200 and not response.streaming:
+            self._add_validators(response)
             response = get_conditional_response(
                 request, etag=response["ETag"], last_modified=_timestamp(response), response=response
             )
@@ -79,31 +88,26 @@ class PageCacheMiddleware:
         # Without a session cookie nobody is logged in; saying so spares the session lookup, which would
         # otherwise add "Vary: Cookie" and keep shared caches from storing the page.
         request.user = AnonymousUser()
-        if not settings.PAGE_CACHE:
-            return None
-        token, _created = generation.current()
-        key = self._key(request, token)
-        entry = cache().get(key)
-        if entry is None:
-            if request.method == "GET":
-                request._page_cache_key = key
-            return None
-        status, content, headers = entry
-        response = HttpResponse(content, status=status, headers=headers)
-        response["X-Page-Cache"] = "hit"
-        return response
+        return None
 
     @staticmethod
-    def _key(request, token):
-        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    def _key(request):
+        """The cache key of this request's page, or None when it may not be answered from the cache."""
+        if not settings.PAGE_CACHE or request.method not in ("GET", "HEAD") or not reader_without_state(request):
+            return None
+        try:
+            host = request.get_host()
+        except DisallowedHost:
+            return None  # the stack below answers 400
+        address = f"{request.scheme}://{host}{request.get_full_path()}"
         digest = hashlib.sha256(address.encode()).hexdigest()
-        return f"{KEY_PREFIX}:{token}:{timezone.localdate().isoformat()}:{digest}"
+        return f"{KEY_PREFIX}:{timezone.localdate().isoformat()}:{digest}"
 
     @staticmethod
     def _storable(request, response):
         if response.status_code != 200 or response.streaming or response.cookies:
             return False
-        # Cookies set on the way out, below us in the stack: a CSRF token used by the page, a session written.
+        # Cookies set on the way out: a CSRF token used by the page, a session written.
         if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             return False
         session = getattr(request, "session", None)
@@ -112,15 +116,23 @@ class PageCacheMiddleware:
         control = response.get("Cache-Control", "").lower()
         return not any(word in control for word in ("no-cache", "no-store", "private"))
 
-    def _store(self, key, response):
-        self._add_validators(None, response)
+    def _store(self, key, token, response):
+        self._add_validators(response)
+        headers = {name: value for name, value in response.items() if name.lower() not in _UNSTORED_HEADERS}
+        cache().set(key, (token, response.status_code, response.content, headers), timeout=PAGE_TIMEOUT)
         response["X-Page-Cache"] = "miss"
-        # Security headers are added again on the way out by the middleware below this one.
-        headers = {name: response[name] for name in _KEPT_HEADERS if name in response}
-        cache().set(key, (response.status_code, response.content, headers), timeout=PAGE_TIMEOUT)
 
     @staticmethod
-    def _add_validators(request, response):
+    def _replay(request, entry):
+        status, content, headers = entry
+        response = HttpResponse(content, status=status, headers=headers)
+        response["X-Page-Cache"] = "hit"
+        return get_conditional_response(
+            request, etag=response["ETag"], last_modified=_timestamp(response), response=response
+        )
+
+    @staticmethod
+    def _add_validators(response):
         if not response.has_header("ETag"):
             response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
         if not response.has_header("Last-Modified"):

@@ -12,9 +12,11 @@ That function is declared with :func:`page_parts` and the queryset that fetches 
 a record fetched that way and returns plain JSON data (the rendered body, the numbered sources, the JSON-LD with
 site-relative addresses, …). The app that owns the reader pages turns that data back into template values. The
 declared queryset lets one record be rendered with its prefetches, and :func:`render_published` render
-thousands in batches of a few queries each. The workflow calls :func:`refresh` wherever a record goes live or stops being live (publish,
-a new version or a scheduled one written onto its original, unpublish, archive): in the same transaction
-the record's parts are stored (or cleared), and so are those of every published page that shows it.
+thousands in batches of a few queries each.
+
+The workflow calls :func:`refresh` wherever a record goes live or stops being live (publish, a new version or a
+scheduled one written onto its original, unpublish, archive): in the same transaction the record's parts are
+stored (or cleared), and so are those of every published page that shows it.
 
 Drafts and working copies never get stored parts: a staff preview renders them on the fly with the same
 function (:func:`parts_for`), as does a reader's request for a live record that has none yet (just after a
@@ -23,6 +25,7 @@ deploy, before ``manage.py render_published``).
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import JSONField, OuterRef, Q, Subquery, prefetch_related_objects
+from django.db.models.functions import Mod
 from django.utils.module_loading import import_string
 
 from .content import dependencies, live_dependents, reviewed_models
@@ -160,17 +163,22 @@ def _store(content_type, rendered):
     )
 
 
-def render_published(models_to_render=None):
+def render_published(models_to_render=None, shard=(0, 1)):
     """
     Store the parts of every published original and forget any others; returns how many were rendered. Records
     are fetched and stored :data:`BATCH_SIZE` at a time, so the queries grow with the batches, not the records.
+    ``shard=(k, n)`` renders only the records whose primary key is ``k`` modulo ``n``, so ``n`` processes can
+    share the work on a large site.
     """
+    number, shards = shard
     count = 0
     for model in models_to_render or rendered_models():
         content_type = ContentType.objects.get_for_model(model)
         function = parts_function(model)
         live = function.queryset().filter(status=Status.PUBLISHED, draft_of__isnull=True).order_by("pk")
         RenderedPage.objects.filter(content_type=content_type).exclude(object_id__in=live.values("pk")).delete()
+        if shards > 1:
+            live = live.alias(shard=Mod("pk", shards)).filter(shard=number)
         batch = []
         for record in live.iterator(chunk_size=BATCH_SIZE):
             batch.append((record.pk, function(record)))

@@ -14,6 +14,9 @@ from richtext.fields import plain_text
 
 from .models import Document
 
+# Records indexed per query by rebuild().
+BATCH_SIZE = 500
+
 
 def _sources():
     from .engine import SOURCES
@@ -34,6 +37,11 @@ def update(record):
     if record.status != Status.PUBLISHED or record.published_at is None:
         Document.objects.filter(content_type=content_type, object_id=record.pk).delete()
         return
+    _store([_document(source, content_type, record)])
+
+
+def _document(source, content_type, record):
+    """The unsaved :class:`Document` of ``record``, its vector computed by the database as it is written."""
     from django.contrib.postgres.search import SearchVector
 
     texts = {field: _text(source, record, field) for field in source.weighted_fields}
@@ -41,19 +49,27 @@ def update(record):
     for field, weight in source.weighted_fields.items():
         part = SearchVector(Value(texts[field]), weight=weight, config="english")
         vector = part if vector is None else vector + part
-    document, _created = Document.objects.update_or_create(
+    return Document(
         content_type=content_type,
         object_id=record.pk,
-        defaults={
-            "kind": source.kind,
-            "title": str(record)[:300],
-            "url": record.get_absolute_url(),
-            "published_at": record.published_at,
-            "title_words": " ".join(texts[field] for field, weight in source.weighted_fields.items() if weight == "A"),
-            "snippet_text": " ".join(texts[field] for field in source.snippet_fields),
-        },
+        kind=source.kind,
+        title=str(record)[:300],
+        url=record.get_absolute_url(),
+        published_at=record.published_at,
+        title_words=" ".join(texts[field] for field, weight in source.weighted_fields.items() if weight == "A"),
+        snippet_text=" ".join(texts[field] for field in source.snippet_fields),
+        vector=vector,
     )
-    Document.objects.filter(pk=document.pk).update(vector=vector)
+
+
+def _store(documents):
+    """Insert or replace ``documents`` in one query."""
+    Document.objects.bulk_create(
+        documents,
+        update_conflicts=True,
+        unique_fields=["content_type", "object_id"],
+        update_fields=["kind", "title", "url", "published_at", "title_words", "snippet_text", "vector"],
+    )
 
 
 def _text(source, record, field):
@@ -72,9 +88,16 @@ def rebuild():
     if not enabled():
         return 0
     Document.objects.all().delete()
-    for model in _sources():
-        for record in model.objects.filter(status=Status.PUBLISHED, draft_of=None).iterator():
-            update(record)
+    for model, source in _sources().items():
+        content_type = ContentType.objects.get_for_model(model)
+        batch = []
+        for record in model.objects.filter(status=Status.PUBLISHED, draft_of=None).iterator(chunk_size=BATCH_SIZE):
+            batch.append(_document(source, content_type, record))
+            if len(batch) == BATCH_SIZE:
+                _store(batch)
+                batch = []
+        if batch:
+            _store(batch)
     return Document.objects.count()
 
 

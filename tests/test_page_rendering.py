@@ -240,6 +240,31 @@ def test_render_published_makes_as_many_queries_for_thirty_articles_as_for_three
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
+def test_two_shards_of_render_published_render_every_page_once_between_them(full_article):
+    cited_articles(4)
+    live = {
+        (ContentType.objects.get_for_model(model).pk, pk)
+        for model in (Article, Condition, Product, SideEffect)
+        for pk in model.objects.published().values_list("pk", flat=True)
+    }
+
+    call_command("render_published", shard="1/2")
+    first = set(RenderedPage.objects.values_list("content_type", "object_id"))
+    call_command("render_published", shard="2/2")
+    both = set(RenderedPage.objects.values_list("content_type", "object_id"))
+
+    assert first and first < both
+    assert both == live
+
+
+@pytest.mark.parametrize("value", ["0/2", "3/2", "half", "1/0"])
+def test_a_shard_that_does_not_exist_is_refused_in_words(value):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="K/N"):
+        call_command("render_published", shard=value)
+
+
 def test_render_published_makes_every_cached_page_fresh(full_article, client):
     url = full_article.get_absolute_url()
     call_command("render_published")

@@ -248,3 +248,55 @@ def test_a_readers_request_puts_a_due_version_live_before_the_cache_is_asked(cli
 
     assert "Living with ITP, revised" in response.content.decode()
     assert response["X-Page-Cache"] == "miss"
+
+
+def test_a_cached_page_carries_the_same_security_headers_as_the_page_first_served(client, site):
+    url = site["article"].get_absolute_url()
+    first = client.get(url, secure=True)
+    again = client.get(url, secure=True)
+
+    assert (first["X-Page-Cache"], again["X-Page-Cache"]) == ("miss", "hit")
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "Permissions-Policy",
+        "Referrer-Policy",
+        "X-Content-Type-Options",
+        "Cross-Origin-Opener-Policy",
+        "Content-Type",
+        "Cache-Control",
+        "ETag",
+        "Last-Modified",
+    ):
+        assert again.has_header(header), header
+        assert again[header] == first[header], header
+    # Each response has its own request id, for the logs.
+    assert again["X-Request-ID"] != first["X-Request-ID"]
+    assert not again.cookies
+
+
+def test_a_cached_page_is_not_served_to_a_host_the_site_does_not_answer_for(client, site, settings):
+    url = site["article"].get_absolute_url()
+    settings.ALLOWED_HOSTS = ["testserver", "ivig.example"]
+    warm(client, [url])
+    settings.ALLOWED_HOSTS = ["ivig.example"]
+
+    assert client.get(url).status_code == 400
+
+
+def test_a_request_with_a_nul_cookie_is_refused_even_for_a_cached_page(client, site):
+    url = site["article"].get_absolute_url()
+    warm(client, [url])
+    client.cookies["theme"] = "dark\x00"
+
+    assert client.get(url).status_code == 400
+
+
+def test_a_redirect_or_a_missing_page_never_enters_the_cache(client, site):
+    slashless = site["article"].get_absolute_url().rstrip("/")
+    for _ in range(2):
+        missing = client.get("/articles/no-such-article/")
+        redirect = client.get(slashless)
+
+        assert (missing.status_code, redirect.status_code) == (404, 301)
+        assert "X-Page-Cache" not in missing and "X-Page-Cache" not in redirect

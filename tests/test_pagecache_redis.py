@@ -88,3 +88,17 @@ def test_a_change_published_in_one_process_reaches_the_page_another_process_serv
     assert (second["cache"], second["title"]) == ("hit", "Shared cache, first title")
     assert (third["cache"], third["title"]) == ("miss", "Shared cache, second title")
     assert (fourth["cache"], fourth["title"]) == ("hit", "Shared cache, second title")
+
+
+def test_the_redis_cache_reuses_one_client_and_one_connection_for_many_calls(environment):
+    from ops.cache import RedisCache
+
+    cache = RedisCache(REDIS_URL, {})
+    cache.set("shared", {"page": "<p>Hello</p>"})
+    clients = {id(cache._cache.get_client(write=True)) for _ in range(5)}
+    values = [cache.get("shared") for _ in range(50)]
+
+    assert values == [{"page": "<p>Hello</p>"}] * 50
+    assert len(clients) == 1
+    pool = cache._cache._get_connection_pool(write=True)
+    assert len(pool._available_connections) + len(pool._in_use_connections) == 1

@@ -76,3 +76,10 @@ def test_dev_admin_can_log_in_and_is_created_once(settings, client, django_user_
     assert django_user_model.objects.filter(username="admin", is_superuser=True).count() == 1
     assert "password “admin”" in out.getvalue()
     assert client.login(username="admin", password="admin")
+
+
+def test_redis_from_either_setting_uses_the_backend_that_reuses_its_client():
+    show = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    for name, url in (("REDIS_URL", "redis://127.0.0.1:6379/5"), ("CACHE_URL", "rediscache://127.0.0.1:6379/5")):
+        result = manage("shell", "-c", show, **{name: url})
+        assert result.stdout.split()[-1] == "ops.cache.RedisCache", result.stdout + result.stderr

@@ -1,7 +1,16 @@
-from django.core.management.base import BaseCommand
+import re
+
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from review.rendering import render_published
+
+
+def shard(value):
+    match = re.fullmatch(r"(\d+)/(\d+)", value)
+    if not match or not 0 < int(match[1]) <= int(match[2]):
+        raise CommandError(f"--shard takes K/N with 1 ≤ K ≤ N, such as 1/2; not “{value}”.")
+    return int(match[1]) - 1, int(match[2])
 
 
 class Command(BaseCommand):
@@ -11,8 +20,16 @@ class Command(BaseCommand):
         "migrate on deploy (pages without stored parts are rendered on every request until then)."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--shard",
+            default="1/1",
+            help="Render only part K of N (e.g. 1/2 and 2/2 in two processes side by side, on a large site).",
+        )
+
     def handle(self, *args, verbosity=1, **options):
+        part = shard(options["shard"])
         with transaction.atomic():
-            count = render_published()
+            count = render_published(shard=part)
         if verbosity > 1:
             self.stdout.write(f"Rendered {count} published page{'' if count == 1 else 's'}.")

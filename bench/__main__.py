@@ -96,6 +96,17 @@ def recreate_database(url):
     return f"PostgreSQL {version.split()[0]}"
 
 
+def vacuum(url):
+    """``VACUUM ANALYZE`` the freshly loaded tables, so autovacuum does not do it while the pages are measured."""
+    import psycopg2
+
+    connection = psycopg2.connect(url)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    connection.close()
+
+
 def drop_database(url):
     from psycopg2 import sql
 
@@ -112,15 +123,8 @@ def run_python(env, *args, timeout=1800):
     return result.stdout
 
 
-def derive(env):
-    """
-    What publishing derives from the dataset, as on a deploy: the stored page parts (in one process per core,
-    each rendering its shard) beside the search index, all at once.
-    """
-    shards = max(1, os.cpu_count() or 1)
-    commands = [["manage.py", "render_published", f"--shard={k}/{shards}"] for k in range(1, shards + 1)]
-    commands.append(["manage.py", "rebuild_search_index"])
-    started = time.monotonic()
+def run_together(env, commands):
+    """Run ``manage.py``-style ``commands`` (argument lists for Python) side by side; stop the bench if one fails."""
     processes = [
         subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         for args in commands
@@ -129,6 +133,20 @@ def derive(env):
         output, _ = process.communicate(timeout=1800)
         if process.returncode != 0:
             sys.exit(f"{' '.join(args)} failed:\n{output.decode()[-3000:]}")
+
+
+def derive(env):
+    """
+    What publishing derives from the dataset, as on a deploy: the stored page parts (in one process per core,
+    each rendering its shard) beside the search index, all at once.
+    """
+    shards = max(1, os.cpu_count() or 1)
+    started = time.monotonic()
+    run_together(
+        env,
+        [["manage.py", "render_published", f"--shard={k}/{shards}"] for k in range(1, shards + 1)]
+        + [["manage.py", "rebuild_search_index"]],
+    )
     say(f"page parts and search index stored in {time.monotonic() - started:.0f} s ({shards} render processes)")
 
 
@@ -337,8 +355,10 @@ def main():
         say(f"database {database_url.rsplit('/', 1)[-1]}: create and migrate")
         database = recreate_database(database_url)
         results["machine"] = machine_facts(database)
-        run_python({**site_env, "CACHE_URL": "dummycache://"}, "manage.py", "migrate", "--noinput")
-        run_python({**site_env, "CACHE_URL": "dummycache://"}, "manage.py", "collectstatic", "--noinput", "-v0")
+        run_together(
+            {**site_env, "CACHE_URL": "dummycache://"},
+            [["manage.py", "migrate", "--noinput"], ["manage.py", "collectstatic", "--noinput", "-v0"]],
+        )
         ceiling.start()
         for size in sorted(OPTIONS["sizes"]):
             say(f"dataset: {size:,} published articles")
@@ -346,6 +366,7 @@ def main():
             output = run_python(build_env, "-m", "bench.dataset", str(size), "--no-derive")
             built = json.loads(output.splitlines()[-1])
             derive(build_env)
+            vacuum(database_url)
             measured = {"size": size, "counts": built["counts"], "pages": built["pages"]}
             for mode, page_cache in modes.items():
                 env = {**site_env, "CACHE_URL": OPTIONS["cache"], **page_cache}
@@ -357,8 +378,7 @@ def main():
                 finally:
                     site.stop()
                 say(f"{size:,} articles, cache {mode}: queries and bytes per page")
-                args = ["-m", "bench.probe", json.dumps(built["pages"])] + (["--prime"] if mode == "warm" else [])
-                probed = json.loads(run_python(env, *args).splitlines()[-1])
+                probed = json.loads(run_python(env, "-m", "bench.probe", json.dumps(built["pages"])).splitlines()[-1])
                 for name, values in probed.items():
                     figures[name].update(
                         {key: values[key] for key in ("status", "queries", "bytes")}, single_ms=values["ms"]

@@ -70,16 +70,17 @@ def test_wrk_output_is_read_in_milliseconds():
     assert parse_wrk("unable to connect to 127.0.0.1:1 Connection refused")["errors"] == 1
 
 
-def measured(rps, p50):
-    return {"rps": rps, "p50_ms": p50, "p99_ms": p50, "requests": 10, "errors": 0, "queries": 5, "bytes": 100}
+def measured(rps, p50, single=None):
+    figures = {"rps": rps, "p50_ms": p50, "p99_ms": p50, "requests": 10, "errors": 0, "queries": 5, "bytes": 100}
+    return {**figures, "single_ms": p50 if single is None else single}
 
 
-def results(guide_cold_rps, guide_large_p50, search_large_p50):
+def results(guide_cold_rps, guide_large_p50, search_large_p50, search_large_single=None):
     small = {"home": measured(950, 10.0), "guide": measured(guide_cold_rps, 10.0), "search": measured(950, 10.0)}
     large = {
         "home": measured(950, 10.5),
         "guide": measured(guide_cold_rps, guide_large_p50),
-        "search": measured(950, search_large_p50),
+        "search": measured(950, search_large_p50, single=search_large_single),
     }
     pages = {"home": "/", "guide": "/articles/ivig-therapy/", "search": "/search/?q=platelet"}
     return {
@@ -105,7 +106,7 @@ def test_report_marks_a_missed_target_as_missed_with_its_figure():
         False,
         "Search, common term no request completed; Article (the IVIG therapy guide) +200%",
     )
-    met, figure = found["Search p50 under 50 ms at 10,000 articles"]
+    met, figure = found["Search p50, one request at a time, under 50 ms at 10,000 articles"]
     assert met is False and "none completed" in figure
 
     markdown = report.render(results(guide_cold_rps=50, guide_large_p50=30.0, search_large_p50=None))
@@ -120,7 +121,7 @@ def test_report_marks_targets_met_when_the_figures_meet_them():
     assert found["IVIG guide, cache cold, ≥ 0.15 of the bare view (10,000 articles)"][0] is True
     assert found["Every reader page, cache warm, ≥ 0.9 of the bare view (10,000 articles)"] == (True, "all at or above")
     assert found["No page's p50 up more than 15% from 100 to 10,000 articles (cache warm)"] == (True, "all within")
-    assert found["Search p50 under 50 ms at 10,000 articles"][0] is True
+    assert found["Search p50, one request at a time, under 50 ms at 10,000 articles"][0] is True
 
 
 def test_report_of_a_stopped_run_says_which_sizes_it_did_not_measure():
@@ -132,3 +133,19 @@ def test_report_of_a_stopped_run_says_which_sizes_it_did_not_measure():
 
     assert "This run stopped before it measured 10,000 articles" in markdown
     assert "Search p50 under 50 ms at 10,000 articles | not measured" in markdown
+
+
+def test_search_is_judged_one_request_at_a_time_as_the_issue_measured_it():
+    # Under 16 connections a 40 ms search waits behind the others; one at a time it takes 40 ms.
+    queued = verdicts(
+        report.targets(results(guide_cold_rps=950, guide_large_p50=10.4, search_large_p50=11.0, search_large_single=40))
+    )
+    slow = verdicts(
+        report.targets(results(guide_cold_rps=950, guide_large_p50=10.4, search_large_p50=11.0, search_large_single=80))
+    )
+
+    assert queued["Search p50, one request at a time, under 50 ms at 10,000 articles"] == (
+        True,
+        "Search, common term, cold 40.0 ms; Search, common term, warm 40.0 ms",
+    )
+    assert slow["Search p50, one request at a time, under 50 ms at 10,000 articles"][0] is False

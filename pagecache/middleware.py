@@ -15,9 +15,9 @@ shared cache or CDN keep the page but makes it ask us before every reuse: the an
 our cache while the page is unchanged, and the new page (or a ``404``) at once after a change or an unpublish,
 which a ``max-age`` or ``s-maxage`` of even a minute would not guarantee.
 
-The middleware sits near the top of the stack, below only the health check, the request id, the security, static-
-file and NUL-byte middleware and the scheduled-publication check: a hit is answered there, without the session,
-CSRF, authentication and the rest, and without resolving the URL. What those layers add to a page (the content
+The middleware sits near the top of the stack, below only the health check, the request id, the security,
+static-file and NUL-byte middleware and the scheduled-publication check: a hit is answered there, without the
+session, CSRF, authentication and the rest, and without resolving the URL. What those layers add to a page (the content
 security policy, the frame and permissions policies, the validators) is stored with it when the page leaves the
 stack, and replayed. A page is stored only once the whole stack has answered ``200``, so an address the inner
 layers refuse (a redirect, a missing page) never enters the cache, and the key holds the scheme and host.

@@ -67,10 +67,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ops.middleware.RejectNulBytesMiddleware",
-    "review.middleware.PublishDueMiddleware",
-    # After PublishDueMiddleware, so a version whose time has come is live before any page is looked up; above
-    # the rest, so a cached page is answered without them (what they add to a page is stored with it).
+    # Above the rest, so a cached page is answered without them (what they add to a page is stored with it). It
+    # makes the scheduled-publication check itself before it looks up a page, in the same read of the cache.
     "pagecache.middleware.PageCacheMiddleware",
+    "review.middleware.PublishDueMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -27,11 +27,12 @@ def current():
     return _in_force(cache.get(GENERATION_KEY))
 
 
-def current_with(key):
-    """``(token, value)``: the generation's token and the cache entry under ``key``, read in one round trip."""
-    found = cache.get_many([GENERATION_KEY, key])
-    token, _created = _in_force(found.get(GENERATION_KEY))
-    return token, found.get(key)
+def current_with(*keys):
+    """``(token, values)``: the generation's token and the cache entries under ``keys`` (a dict holding those
+    found), read in one round trip."""
+    found = cache.get_many([GENERATION_KEY, *keys])
+    token, _created = _in_force(found.pop(GENERATION_KEY, None))
+    return token, found
 
 
 def _in_force(value):

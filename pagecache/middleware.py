@@ -16,8 +16,10 @@ our cache while the page is unchanged, and the new page (or a ``404``) at once a
 which a ``max-age`` or ``s-maxage`` of even a minute would not guarantee.
 
 The middleware sits near the top of the stack, below only the health check, the request id, the security,
-static-file and NUL-byte middleware and the scheduled-publication check: a hit is answered there, without the
-session, CSRF, authentication and the rest, and without resolving the URL. What those layers add to a page (the content
+static-file and NUL-byte middleware: a hit is answered there, without the session, CSRF, authentication and the
+rest, and without resolving the URL. It puts live any scheduled new version whose time has come before it looks
+up a page (the check the scheduled-publication middleware below makes for every other request), reading the
+time of the next one in the same round trip as the page. What those layers add to a page (the content
 security policy, the frame and permissions policies, the validators) is stored with it when the page leaves the
 stack, and replayed. A page is stored only once the whole stack has answered ``200``, so an address the inner
 layers refuse (a redirect, a missing page) never enters the cache, and the key holds the scheme and host.
@@ -33,6 +35,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
+
+from review import workflow
 
 from . import generation
 
@@ -63,8 +67,11 @@ class PageCacheMiddleware:
     def __call__(self, request):
         key = self._key(request)
         if key is not None:
-            token, entry = generation.current_with(key)
-            if entry is not None and entry[0] == token:
+            # One round trip: the generation, the next scheduled publication and the page.
+            token, found = generation.current_with(key, workflow.NEXT_DUE_KEY)
+            if workflow.publish_due(next_due=found.get(workflow.NEXT_DUE_KEY)):
+                token, _created = generation.current()  # what just went live started a new generation
+            elif (entry := found.get(key)) is not None and entry[0] == token:
                 return self._replay(request, entry[1:])
         response = self.get_response(request)
         if not getattr(request, "_page_cache_eligible", False):

@@ -476,13 +476,16 @@ def next_due_timestamp():
     return value
 
 
-def publish_due(now=None):
+def publish_due(now=None, next_due=None):
     """
     Put live every scheduled new version whose time has come; returns the originals updated.
-    Costs one cache read when nothing is due, so it runs before every request.
+    Costs one cache read when nothing is due, so it runs before every request; none when the caller has read
+    :data:`NEXT_DUE_KEY` already and passes what it found as ``next_due`` (``None``: not in the cache).
     """
     now = now or timezone.now()
-    if next_due_timestamp() > now.timestamp():
+    if next_due is None:
+        next_due = next_due_timestamp()
+    if next_due > now.timestamp():
         return []
     published = []
     for model in reviewed_models():

@@ -104,6 +104,31 @@ def test_a_scheduled_new_version_replaces_the_cached_page_when_it_goes_live(clie
     assert "autumn update" in client.get("/").content.decode()
 
 
+def test_a_scheduled_new_version_goes_live_for_a_reader_whose_page_is_cached(
+    client, site, editor, reviewer, monkeypatch, django_assert_num_queries
+):
+    article = site["article"]
+    copy = workflow.start_new_version(article, editor)
+    copy.title = "Living with ITP: the winter update"
+    copy.save()
+    workflow.perform(copy, "submit", editor)
+    workflow.perform(copy, "fact_check", reviewer, "Checked.")
+    workflow.perform(copy, "publish", reviewer, at=timezone.now() + datetime.timedelta(hours=2))
+    warm(client, [article.get_absolute_url(), "/"])
+    with django_assert_num_queries(0):  # one read of the cache answers: nothing is due yet
+        assert "winter update" not in client.get("/").content.decode()
+
+    later = timezone.now() + datetime.timedelta(hours=3)
+    monkeypatch.setattr(timezone, "now", lambda: later)  # nobody calls publish_due: the reader's request does
+
+    page = client.get(article.get_absolute_url())
+    assert page["X-Page-Cache"] == "miss"
+    assert "winter update" in page.content.decode()
+    assert "winter update" in client.get("/").content.decode()
+    article.refresh_from_db()
+    assert article.title == "Living with ITP: the winter update"
+
+
 def test_a_record_published_for_later_appears_on_cached_pages_at_its_time(client, site):
     soon = timezone.now() + datetime.timedelta(seconds=6)
     later = ArticleFactory(title="Arrives shortly", slug="arrives-shortly", published_at=soon)

@@ -1,9 +1,10 @@
 """
 Site search over what readers may see: published articles, published conditions, products and side effects.
 
-On PostgreSQL it is full-text search with weights (titles count more than summaries, summaries more than
-body text), ranked, with highlighted snippets from ``ts_headline``, and tolerant of typos in titles through
-pg_trgm, over a stored search vector per published record (``search/indexing.py``) with GIN indexes. On any
+On PostgreSQL it is full-text search over a stored search vector per published record
+(``search/indexing.py``) with GIN indexes: records whose title or summary match come first, ranked; then those
+that match further down, newest first; then titles spelled like the query (pg_trgm). Snippets come from
+``ts_headline``, highlighted. On any
 other database (SQLite in development) it falls back to matching every word anywhere, with snippets highlighted
 in Python. Both return the same :class:`Result` rows.
 """
@@ -14,7 +15,7 @@ from functools import cached_property
 from html import unescape
 
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -113,36 +114,52 @@ SOURCES = [
 
 
 def _indexed(query):
-    """One query over the stored, GIN-indexed search vectors (``search.models.Document``), best first."""
+    """
+    Two queries over the stored, GIN-indexed search documents (``search.models.Document``): the best
+    ``MAX_RESULTS`` matches, then the snippets of those alone. Matches come in three tiers, each through an index
+    and none reading more than a page of full vectors, however many records match:
+
+    1. records whose title or summary hold every word, ranked on those words (``head``, a small vector);
+    2. records that hold them only further down, newest first;
+    3. records whose title is spelled like the query (typo tolerance through pg_trgm), most alike first.
+    """
     from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
     from django.contrib.postgres.search import TrigramWordSimilarity as Similarity
 
     from .models import Document
 
     terms = SearchQuery(query, search_type="websearch", config="english")
-    rows = (
-        Document.objects.filter(published_at__lte=timezone.now())
+    live = Document.objects.filter(published_at__lte=timezone.now()).order_by()
+    tiers = [
+        live.filter(head=terms).annotate(tier=Value(1), rank=SearchRank(F("head"), terms)),
+        live.filter(vector=terms).exclude(head=terms).annotate(tier=Value(2), rank=Value(0.0)),
         # "%>" is word similarity above pg_trgm.word_similarity_threshold (TRIGRAM_THRESHOLD, set per connection).
-        .filter(Q(vector=terms) | Q(title_words__trigram_word_similar=query))
-        .annotate(
-            rank=SearchRank(F("vector"), terms) + Similarity(query, "title_words") / 10,
-            headline=SearchHeadline(
-                "snippet_text",
-                terms,
-                config="english",
-                start_sel=_START,
-                stop_sel=_STOP,
-                max_words=SNIPPET_WORDS,
-                min_words=SNIPPET_WORDS // 2,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            ),
-        )
-        .order_by("-rank")[:MAX_RESULTS]
+        live.filter(title_words__trigram_word_similar=query)
+        .exclude(vector=terms)
+        .annotate(tier=Value(3), rank=Similarity(query, "title_words")),
+    ]
+    best = [tier.order_by("-rank", "-published_at").values("pk", "tier", "rank")[:MAX_RESULTS] for tier in tiers]
+    chosen = list(best[0].union(*best[1:], all=True).order_by("tier", "-rank")[:MAX_RESULTS])
+    headline = SearchHeadline(
+        "snippet_text",
+        terms,
+        config="english",
+        start_sel=_START,
+        stop_sel=_STOP,
+        max_words=SNIPPET_WORDS,
+        min_words=SNIPPET_WORDS // 2,
+        max_fragments=2,
+        fragment_delimiter=" … ",
     )
+    rows = Document.objects.filter(pk__in=[row["pk"] for row in chosen]).values("kind", "title", "url", "pk")
+    found = {row["pk"]: row for row in rows.annotate(headline=headline)}
+    ordered = [found[row["pk"]] for row in chosen if row["pk"] in found]
     return [
-        Result(kind=row.kind, title=row.title, url=row.url, snippet=_highlighted_headline(row.headline), rank=row.rank)
-        for row in rows
+        # The order is the ranking; rank says it as a number, higher first, like the fallback's.
+        Result(
+            row["kind"], row["title"], row["url"], _highlighted_headline(row["headline"]), rank=len(ordered) - position
+        )
+        for position, row in enumerate(ordered)
     ]
 
 

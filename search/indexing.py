@@ -4,9 +4,13 @@ the record is saved (publishing, a new version going live, unpublishing all save
 indexed vector instead of parsing every body. Other databases search the records directly (``engine._fallback``).
 """
 
+import functools
+import operator
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Value
+from django.utils.text import Truncator
 
 from references.markers import MARKER
 from review.models import Status
@@ -16,6 +20,11 @@ from .models import Document
 
 # Records indexed per query by rebuild().
 BATCH_SIZE = 500
+# The weights of the fields that also go in the small ranking vector (``Document.head``): titles and summaries.
+HEAD_WEIGHTS = frozenset({"A", "B"})
+# Characters of a record's text kept for its search snippet: the summary and the opening of the body. ts_headline
+# reads all it is given, so a whole long body would cost more than the search itself.
+SNIPPET_TEXT_LENGTH = 1500
 
 
 def _sources():
@@ -41,14 +50,21 @@ def update(record):
 
 
 def _document(source, content_type, record):
-    """The unsaved :class:`Document` of ``record``, its vector computed by the database as it is written."""
+    """The unsaved :class:`Document` of ``record``, its vectors computed by the database as it is written."""
     from django.contrib.postgres.search import SearchVector
 
     texts = {field: _text(source, record, field) for field in source.weighted_fields}
-    vector = None
-    for field, weight in source.weighted_fields.items():
-        part = SearchVector(Value(texts[field]), weight=weight, config="english")
-        vector = part if vector is None else vector + part
+
+    def vector(fields):
+        parts = [
+            SearchVector(Value(texts[field]), weight=source.weighted_fields[field], config="english")
+            for field in fields
+        ]
+        return functools.reduce(operator.add, parts)
+
+    head_fields = [field for field, weight in source.weighted_fields.items() if weight in HEAD_WEIGHTS]
+    other_fields = [field for field in source.weighted_fields if field not in head_fields]
+    snippet_text = " ".join(texts[field] for field in source.snippet_fields)
     return Document(
         content_type=content_type,
         object_id=record.pk,
@@ -57,8 +73,9 @@ def _document(source, content_type, record):
         url=record.get_absolute_url(),
         published_at=record.published_at,
         title_words=" ".join(texts[field] for field, weight in source.weighted_fields.items() if weight == "A"),
-        snippet_text=" ".join(texts[field] for field in source.snippet_fields),
-        vector=vector,
+        snippet_text=Truncator(snippet_text).chars(SNIPPET_TEXT_LENGTH, truncate=""),
+        vector=vector(head_fields + other_fields),
+        head=vector(head_fields),
     )
 
 
@@ -68,7 +85,7 @@ def _store(documents):
         documents,
         update_conflicts=True,
         unique_fields=["content_type", "object_id"],
-        update_fields=["kind", "title", "url", "published_at", "title_words", "snippet_text", "vector"],
+        update_fields=["kind", "title", "url", "published_at", "title_words", "snippet_text", "vector", "head"],
     )
 
 

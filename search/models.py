@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 class Document(models.Model):
     """
-    What search finds of one published record, kept current when the record is saved (``search/indexing.py``):
-    its words weighted in a stored, indexed search vector, its title, address and snippet text. Maintained on
-    PostgreSQL only; elsewhere search reads the records themselves.
+        What search finds of one published record, kept current when the record is saved (``search/indexing.py``):
+        its words weighted in a stored, indexed search vector (and those of its title and summary in a second, small
+    one that ranks), its title, address and the opening of its text for snippets. Maintained on
+        PostgreSQL only; elsewhere search reads the records themselves.
     """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
@@ -20,6 +21,9 @@ class Document(models.Model):
     title_words = models.TextField(_("title words"), help_text=_("The words a misspelled query is compared with."))
     snippet_text = models.TextField(_("snippet text"), blank=True)
     vector = SearchVectorField(null=True)
+    head = SearchVectorField(
+        null=True, help_text=_("The title's and summary's words alone: small enough to rank thousands of matches.")
+    )
 
     class Meta:
         verbose_name = _("search document")

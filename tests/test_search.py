@@ -41,6 +41,35 @@ def test_title_matches_rank_above_body_matches(client):
     assert results(client, "headache") == ["Headache after IVIG", "Treatments overview"]
 
 
+def test_title_and_summary_matches_come_first_then_mentions_newest_first(client):
+    now = timezone.now()
+    ArticleFactory(title="Travel tips", body="<p>Pack water.</p>", published_at=now - datetime.timedelta(days=30))
+    ArticleFactory(title="Infusion day", body="<p>Drink water.</p>", published_at=now - datetime.timedelta(days=2))
+    ArticleFactory(
+        title="Before you go", dek="Why water matters on infusion day.", published_at=now - datetime.timedelta(days=90)
+    )
+    ArticleFactory(title="Water and IVIG", body="<p>Fluids.</p>", published_at=now - datetime.timedelta(days=400))
+
+    assert results(client, "water") == ["Water and IVIG", "Before you go", "Infusion day", "Travel tips"]
+
+
+def test_a_word_far_down_a_long_article_is_found(client):
+    long_body = "<p>" + " ".join(["Infusions take a few hours."] * 400) + " Bring earplugs for the ward.</p>"
+    ArticleFactory(title="Infusion day", body=long_body)
+
+    assert results(client, "earplugs") == ["Infusion day"]
+
+
+def test_exact_matches_come_before_titles_spelled_like_the_query(client):
+    ArticleFactory(title="Thrombocytopenia in pregnancy", body="<p>Low platelets.</p>")
+    ArticleFactory(title="Treatments", body="<p>Thrombocytopnia, as the letter misspelled it.</p>")
+
+    found = results(client, "thrombocytopnia")
+
+    expected = ["Treatments", "Thrombocytopenia in pregnancy"] if connection.vendor == "postgresql" else ["Treatments"]
+    assert found == expected
+
+
 def test_finds_conditions_and_products(client):
     ConditionFactory(name="Multifocal motor neuropathy", abbreviation="MMN", summary="A rare nerve condition.")
     ProductFactory(brand_name="Gammagard", manufacturer="Takeda", notes="Given into a vein.")

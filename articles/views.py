@@ -1,5 +1,6 @@
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import F, IntegerField, Prefetch, Value
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -20,6 +21,7 @@ class ArticlePage(list):
     """
     One page of a list of articles, found without counting them all (a condition may hold thousands): it reads
     one row more than it shows to know whether a next page exists. Offers what includes/_pagination.html uses.
+    ``articles`` is an article queryset; a deep page costs what the first does (``page_slice()``).
     """
 
     paginator = None
@@ -27,7 +29,7 @@ class ArticlePage(list):
     def __init__(self, articles, number):
         self.number = number
         start = (number - 1) * ARTICLES_PER_PAGE
-        rows = list(articles[start : start + ARTICLES_PER_PAGE + 1])
+        rows = list(articles.page_slice(start, start + ARTICLES_PER_PAGE + 1))
         super().__init__(rows[:ARTICLES_PER_PAGE])
         self._has_next = len(rows) > ARTICLES_PER_PAGE
 
@@ -45,6 +47,18 @@ class ArticlePage(list):
 
     def previous_page_number(self):
         return self.number - 1
+
+
+class ArticlePaginator(Paginator):
+    """Django's paginator for an article queryset, reading a page as ``page_slice()`` does (see ArticlePage)."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self.object_list.page_slice(bottom, top), number, self)
 
 
 def article_page(request, articles, param="page"):
@@ -113,6 +127,7 @@ class HomeView(TemplateView):
 
 class ArticleListView(ListView):
     paginate_by = 20
+    paginator_class = ArticlePaginator
 
     def get_queryset(self):
         return Article.objects.published().for_listing()

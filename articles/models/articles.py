@@ -19,6 +19,9 @@ from .products import Frequency, Product, SideEffect
 
 ORIGINALS = {"draft_of__isnull": True}
 
+# The date an article card shows as “Updated” (``Reviewed.updated_on``): lists sort by it, newest first.
+SHOWN_DATE = Coalesce("last_updated", TruncDate("published_at"), output_field=models.DateField())
+
 
 class ArticleQuerySet(ReviewedQuerySet):
     def related_to(self, article):
@@ -32,9 +35,9 @@ class ArticleQuerySet(ReviewedQuerySet):
 
     def newest_first(self):
         """Most recently updated first, by the date cards show as “Updated” (``Reviewed.updated_on``)."""
-        return self.annotate(
-            shown_date=Coalesce("last_updated", TruncDate("published_at"), output_field=models.DateField())
-        ).order_by(F("shown_date").desc(nulls_last=True), "-published_at", "-pk")
+        return self.annotate(shown_date=SHOWN_DATE).order_by(
+            F("shown_date").desc(nulls_last=True), "-published_at", "-pk"
+        )
 
     def for_listing(self):
         """
@@ -45,6 +48,14 @@ class ArticleQuerySet(ReviewedQuerySet):
         return listing.select_related("author").prefetch_related(
             Prefetch("conditions", queryset=Condition.objects.published().order_by("name"))
         )
+
+    def page_slice(self, start, stop):
+        """
+        The rows of ``self[start:stop]``, without reading the ones before ``start``: the rows are picked by
+        primary key in a narrow subquery (same filters and order, the offset skipped in the listing index),
+        and only those are read in full with their joins. The order must be total, as ``newest_first()``'s is.
+        """
+        return self.filter(pk__in=self.values_list("pk", flat=True)[start:stop])
 
     def for_detail(self):
         """
@@ -181,6 +192,10 @@ class Article(Reviewed):
         ordering = ["-published_at", "-created_at"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        # On PostgreSQL, lists in their order (newest_first()) also have an index of their own, from which a page's
+        # ids are read however deep: article_listing_idx, made by migration 0009 for PostgreSQL only (SQLite cannot
+        # sort an index NULLS LAST). It is built for the site's time zone when migrated; after changing
+        # DJANGO_TIME_ZONE, rebuild it (migrate articles 0008, then migrate), or lists fall back to sorting.
         indexes = [models.Index(fields=["status", "published_at"], name="article_visibility_idx")]
         permissions = review_permissions("article", "articles")
         constraints = [

@@ -200,7 +200,8 @@ def render(results):
         "",
         *(f"- {key}: {value}" for key, value in machine.items()),
         f"- load: `wrk -t1 -c{options['connections']} -d{options['duration']}s --latency`, "
-        f"{options['rounds']} rotated round(s) per page (medians), {options['warmup']} s warm-up per page; "
+        f"{options['rounds']} rotated round(s) per page (medians), "
+        f"{options['warmup']} warm-up requests per worker and page; "
         f"gunicorn with {options['workers']} sync workers, DEBUG off, PostgreSQL",
         f"- cache: `CACHE_URL={options['cache']}`, emptied before each mode; cold: `DJANGO_PAGE_CACHE=false` "
         "(every page rendered for every request, as right after a publish; the shared state such as the content "

@@ -85,7 +85,7 @@ def results(guide_cold_rps, guide_large_p50, search_large_p50, search_large_sing
     pages = {"home": "/", "guide": "/articles/ivig-therapy/", "search": "/search/?q=platelet"}
     return {
         "machine": {"CPUs": "2"},
-        "settings": {"connections": 16, "duration": 3, "rounds": 2, "warmup": 1, "workers": 2, "cache": "x"},
+        "settings": {"connections": 16, "duration": 3, "rounds": 2, "warmup": 4, "workers": 2, "cache": "x"},
         "ceiling": {"rps": 1000.0, "p50_ms": 8.0, "p99_ms": 9.0, "runs": 4},
         "sizes": [
             {"size": 100, "counts": {}, "pages": pages, "cold": small, "warm": small},

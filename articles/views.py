@@ -151,7 +151,7 @@ class ArticleDetailView(PreviewMixin, DetailView):
         article = self.object
         conditions = list(article.conditions.all())
         products = list(article.products.all())
-        related = list(Article.objects.published().related_to(article).for_listing()[:RELATED_ARTICLES])
+        related = list(Article.objects.published().related_to(article, RELATED_ARTICLES).for_listing())
         # Recent articles are a list of titles and dates, not cards: no author or conditions to fetch.
         recent = (
             Article.objects.published()

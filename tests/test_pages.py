@@ -179,6 +179,22 @@ def test_related_articles_put_those_sharing_more_conditions_first(client, full_a
     assert page.index("Shares two") < page.index("Shares one")
 
 
+def test_related_articles_are_four_newest_first_among_equals_and_never_drafts(client, full_article):
+    now = timezone.now()
+    for days in (1, 5, 2, 9, 7, 3):
+        ArticleFactory(
+            title=f"Shared {days} days ago",
+            conditions=full_article.conditions.all(),
+            published_at=now - datetime.timedelta(days=days),
+        )
+    ArticleFactory(title="Shared draft", conditions=full_article.conditions.all(), draft=True)
+
+    page = main_content(client.get(full_article.get_absolute_url()))
+    related = page[page.index('id="related-heading"') : page.index('id="recent-heading"')]
+
+    assert re.findall(r"Shared [^<]*ago", related) == [f"Shared {days} days ago" for days in (1, 2, 3, 5)]
+
+
 def test_article_ends_with_the_medical_disclaimer(client, full_article):
     page = page_text(client.get(full_article.get_absolute_url()))
 

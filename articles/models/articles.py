@@ -3,7 +3,7 @@
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -24,13 +24,31 @@ SHOWN_DATE = Coalesce("last_updated", TruncDate("published_at"), output_field=mo
 
 
 class ArticleQuerySet(ReviewedQuerySet):
-    def related_to(self, article):
-        """Other articles sharing a condition with ``article``, those sharing the most first."""
-        return (
-            self.filter(conditions__in=article.conditions.all())
+    def related_to(self, article, limit):
+        """
+        The ``limit`` other articles sharing the most conditions with ``article``, newest first among equals. They
+        are ranked over ids alone (a condition may hold thousands of articles), then only they are read in full.
+        """
+        conditions = article.conditions.values("pk")
+        ranked = (
+            self.filter(conditions__in=conditions)
             .exclude(pk=article.pk)
-            .annotate(shared_conditions=models.Count("conditions"))
-            .order_by("-shared_conditions", "-published_at")
+            .values("pk")
+            .annotate(shared=models.Count("conditions"))
+            .order_by("-shared", "-published_at", "-pk")
+            .values("pk")[:limit]
+        )
+        shared = (
+            Article.conditions.through.objects.filter(article=OuterRef("pk"), condition__in=conditions)
+            .order_by()
+            .values("article")
+            .annotate(count=models.Count("*"))
+            .values("count")
+        )
+        return (
+            self.filter(pk__in=ranked)
+            .annotate(shared_conditions=Subquery(shared, output_field=models.IntegerField()))
+            .order_by("-shared_conditions", "-published_at", "-pk")
         )
 
     def newest_first(self):

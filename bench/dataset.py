@@ -3,7 +3,8 @@ The benchmark's synthetic site: the demo content plus enough published articles 
 
 Every row is written as a reviewer leaves it (status published, a publication time in the past, a
 fact-checker, review dates), so what the bench measures is exactly what readers see through
-``published()``. Rows go in with ``bulk_create``: no save hooks, no version history, no workflow events.
+``published()``. Rows go in with ``bulk_create``: no save hooks, no version history, no workflow events; related
+rows are given ids, not objects (Django's descriptors cost more than the rest of building them).
 
     python -m bench.dataset 10000 [--no-derive]   (run by ``python -m bench`` with DATABASE_URL set; prints JSON)
 
@@ -248,7 +249,7 @@ def build_sources(reviewed, total):
         )
         SourceAuthor.objects.bulk_create(
             SourceAuthor(
-                source=source, position=position, family_name=f"Author{rng.randint(1, 9999)}", given_names="A B"
+                source_id=source.pk, position=position, family_name=f"Author{rng.randint(1, 9999)}", given_names="A B"
             )
             for source in batch
             for position in range(1, rng.randint(1, 6) + 1)
@@ -297,17 +298,19 @@ def build_articles(reviewed, size, writers, conditions, side_effects, products, 
         Article.objects.bulk_create([article for article, _, _ in plans])
         through = {"conditions": Article.conditions.through, "products": Article.products.through}
         through["conditions"].objects.bulk_create(
-            through["conditions"](article=article, condition=condition)
+            through["conditions"](article_id=article.pk, condition_id=condition.pk)
             for article, chosen, _ in plans
             for condition in chosen
         )
         through["products"].objects.bulk_create(
-            through["products"](article=article, product=product)
+            through["products"](article_id=article.pk, product_id=product.pk)
             for article, _, _ in plans
             for product in rng.sample(products, rng.randint(*PRODUCTS))
         )
         ArticleSideEffect.objects.bulk_create(
-            ArticleSideEffect(article=article, side_effect=effect, frequency=rng.choice(list(Frequency)), position=i)
+            ArticleSideEffect(
+                article_id=article.pk, side_effect_id=effect.pk, frequency=rng.choice(list(Frequency)), position=i
+            )
             for article, _, _ in plans
             for i, effect in enumerate(rng.sample(side_effects, rng.randint(*SIDE_EFFECTS)), start=1)
         )

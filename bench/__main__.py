@@ -293,7 +293,10 @@ def median_of(runs):
 
 
 def drive(site, ceiling, pages, ceiling_runs):
-    """Rounds over every page and the ceiling, each round starting one page later; medians per page."""
+    """
+    Rounds over every page and the ceiling, each round starting one page later: the medians per page, and the
+    ceiling's median in this same stretch of time (the pages' shares are taken of it).
+    """
     targets = [(name, site, path) for name, path in pages.items()] + [("ceiling", ceiling, "/")]
     runs = {name: [] for name, _, _ in targets}
     for round_number in range(OPTIONS["rounds"]):
@@ -303,8 +306,9 @@ def drive(site, ceiling, pages, ceiling_runs):
                 server.prime(path)
             runs[name].append(wrk(server, path, OPTIONS["duration"]))
             server.ready(runs[name][-1])
-    ceiling_runs += runs.pop("ceiling")
-    return {name: median_of(page_runs) for name, page_runs in runs.items()}
+    ceiling = runs.pop("ceiling")
+    ceiling_runs += ceiling
+    return {name: median_of(page_runs) for name, page_runs in runs.items()}, median_of(ceiling)
 
 
 # --- The run ---------------------------------------------------------------------------------------------------
@@ -401,7 +405,9 @@ def main():
                 say(f"{size:,} articles, cache {mode}: {len(built['pages'])} pages and the ceiling under load")
                 site = Server("ivig_site.wsgi", env, work / f"site-{size}-{mode}.log").start()
                 try:
-                    figures = drive(site, ceiling, built["pages"], ceiling_runs)
+                    figures, measured.setdefault("ceilings", {})[mode] = drive(
+                        site, ceiling, built["pages"], ceiling_runs
+                    )
                 finally:
                     site.stop()
                 say(f"{size:,} articles, cache {mode}: queries and bytes per page")

@@ -6,9 +6,13 @@ met or missed with the measured figure. Pure functions of the results ``python -
      "sizes": [{"size": 100, "counts": {...}, "pages": {name: path},
                 "cold": {name: {"rps", "p50_ms", "p99_ms", "requests", "errors", "queries", "bytes", "status",
                                 "single_ms"}},
-                "warm": {...}}, ...]}
+                "warm": {...},
+                "ceilings": {"cold": {"rps", "p50_ms", ...}, "warm": {...}}}, ...]}
 
-``rps`` is requests per second; ``p50_ms`` is None when no request completed within the run.
+``rps`` is requests per second; ``p50_ms`` is None when no request completed within the run. ``ceilings`` are
+the bare view's medians measured among each mode's pages, in the same minutes: a page's share is taken of the
+ceiling beside it, so a machine whose speed drifts during the run (a shared virtual machine's does) compares
+like with like. The whole run's ceiling stands in for reports written before ``ceilings`` existed.
 """
 
 from dataclasses import dataclass
@@ -42,13 +46,23 @@ class Target:
     figure: str
 
 
-def share(results, figures):
+def ceiling_of(results, size, mode):
+    """The bare view's figures measured beside ``mode``'s pages of ``size``, else the whole run's."""
+    return size.get("ceilings", {}).get(mode) or results["ceiling"]
+
+
+def share(ceiling, figures):
     """This page's rate as a fraction of the bare Django view's, or None if either is unknown."""
-    ceiling = results["ceiling"].get("rps")
     rate = figures.get("rps")
-    if not ceiling or rate is None:
+    if not ceiling.get("rps") or rate is None:
         return None
-    return rate / ceiling
+    return rate / ceiling["rps"]
+
+
+def relative_p50(ceiling, figures):
+    """A page's p50 in units of the bare view's p50 measured beside it: what drift leaves unchanged."""
+    p50, base = figures.get("p50_ms"), ceiling.get("p50_ms")
+    return None if p50 is None or not base else p50 / base
 
 
 def _ms(value):
@@ -68,7 +82,7 @@ def targets(results):
     for size in sizes:
         label = f"{size['size']:,} articles"
         guide = size["cold"].get("guide", {})
-        ratio = share(results, guide)
+        ratio = share(ceiling_of(results, size, "cold"), guide)
         found.append(
             Target(
                 f"IVIG guide, cache cold, ≥ {GUIDE_COLD_SHARE} of the bare view ({label})",
@@ -77,7 +91,7 @@ def targets(results):
             )
         )
         guide = size["warm"].get("guide", {})
-        ratio = share(results, guide)
+        ratio = share(ceiling_of(results, size, "warm"), guide)
         found.append(
             Target(
                 f"IVIG guide, cache warm, ≥ {WARM_SHARE} of the bare view ({label})",
@@ -85,7 +99,8 @@ def targets(results):
                 "not measured" if ratio is None else f"{ratio:.3f} ({guide['rps']:,.1f} req/s)",
             )
         )
-        shares = {name: share(results, figures) for name, figures in size["warm"].items()}
+        warm_ceiling = ceiling_of(results, size, "warm")
+        shares = {name: share(warm_ceiling, figures) for name, figures in size["warm"].items()}
         below = sorted((value or 0.0, name) for name, value in shares.items() if (value or 0.0) < WARM_SHARE)
         found.append(
             Target(
@@ -99,19 +114,31 @@ def targets(results):
     if len(sizes) >= 2:
         small, large = sizes[0], sizes[-1]
         for mode in MODES:
+            # Each p50 in units of the ceiling's p50 beside it, so a machine that sped up or slowed down between
+            # the two sizes does not pass for the page; the raw change is shown beside it.
+            small_ceiling, large_ceiling = ceiling_of(results, small, mode), ceiling_of(results, large, mode)
             changes = {
-                name: _p50_change(small[mode][name].get("p50_ms"), large[mode].get(name, {}).get("p50_ms"))
+                name: (
+                    _p50_change(
+                        relative_p50(small_ceiling, small[mode][name]),
+                        relative_p50(large_ceiling, large[mode].get(name, {})),
+                    ),
+                    _p50_change(small[mode][name].get("p50_ms"), large[mode].get(name, {}).get("p50_ms")),
+                )
                 for name in small[mode]
             }
-            over = [(name, change) for name, change in changes.items() if change is None or change > P50_CHANGE]
+            over = [
+                (name, change, raw) for name, (change, raw) in changes.items() if change is None or change > P50_CHANGE
+            ]
             figure = "; ".join(
-                f"{PAGES.get(name, name)} " + ("no request completed" if change is None else f"{change:+.0%}")
-                for name, change in sorted(over, key=lambda item: -(item[1] if item[1] is not None else 1e9))
+                f"{PAGES.get(name, name)} "
+                + ("no request completed" if change is None else f"{change:+.0%} (raw {raw:+.0%})")
+                for name, change, raw in sorted(over, key=lambda item: -(item[1] if item[1] is not None else 1e9))
             )
             found.append(
                 Target(
                     f"No page's p50 up more than {P50_CHANGE:.0%} from {small['size']:,} to {large['size']:,} "
-                    f"articles (cache {mode})",
+                    f"articles, against the ceiling's p50 beside it (cache {mode})",
                     not over,
                     figure or "all within",
                 )
@@ -153,8 +180,8 @@ def _rate(figures):
     return f"{figures['rps']:,.1f}"
 
 
-def _ratio(results, figures):
-    value = share(results, figures)
+def _ratio(ceiling, figures):
+    value = share(ceiling, figures)
     return "–" if value is None else f"{value:.3f}"
 
 
@@ -168,6 +195,7 @@ def size_table(results, size):
         "| warm p50 ms | warm p99 ms | queries cold / warm | bytes | one at a time, cold / warm ms |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    cold_ceiling, warm_ceiling = ceiling_of(results, size, "cold"), ceiling_of(results, size, "warm")
     for name, path in size["pages"].items():
         cold, warm = size["cold"].get(name, {}), size["warm"].get(name, {})
         errors = sum(figures.get("errors", 0) for figures in (cold, warm))
@@ -176,9 +204,9 @@ def size_table(results, size):
         if status:
             notes += f" (status {', '.join(map(str, sorted(status)))})"
         lines.append(
-            f"| {PAGES.get(name, name)} `{path}`{notes} | {_rate(cold)} | {_ratio(results, cold)} "
+            f"| {PAGES.get(name, name)} `{path}`{notes} | {_rate(cold)} | {_ratio(cold_ceiling, cold)} "
             f"| {_latency(cold.get('p50_ms'))} | {_latency(cold.get('p99_ms'))} | {_rate(warm)} "
-            f"| {_ratio(results, warm)} | {_latency(warm.get('p50_ms'))} | {_latency(warm.get('p99_ms'))} "
+            f"| {_ratio(warm_ceiling, warm)} | {_latency(warm.get('p50_ms'))} | {_latency(warm.get('p99_ms'))} "
             f"| {cold.get('queries', '–')} / {warm.get('queries', '–')} | {cold.get('bytes', 0):,} "
             f"| {_latency(cold.get('single_ms'))} / {_latency(warm.get('single_ms'))} |"
         )
@@ -214,7 +242,15 @@ def render(results):
         "",
         "A bare Django view rendering a small template with no query (`bench/ceiling.py`), served by gunicorn "
         f"the same way: **{ceiling['rps']:,.1f} requests/s**, p50 {_latency(ceiling.get('p50_ms'))} ms, "
-        f"p99 {_latency(ceiling.get('p99_ms'))} ms (median of {ceiling.get('runs', 0)} runs).",
+        f"p99 {_latency(ceiling.get('p99_ms'))} ms (median of {ceiling.get('runs', 0)} runs). Each page's "
+        "share is of the ceiling measured among the same mode's pages, in the same minutes:",
+        "",
+        *(
+            f"- {size['size']:,} articles, cache {mode}: {figures['rps']:,.1f} requests/s, "
+            f"p50 {_latency(figures.get('p50_ms'))} ms"
+            for size in results["sizes"]
+            for mode, figures in size.get("ceilings", {}).items()
+        ),
         "",
         "## Targets",
         "",

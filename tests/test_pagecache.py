@@ -87,14 +87,19 @@ def test_a_new_version_of_a_shared_record_reaches_the_pages_that_show_it(client,
     assert "Privigen 10%" in client.get("/products/").content.decode()
 
 
-def test_a_scheduled_new_version_replaces_the_cached_page_when_it_goes_live(client, site, editor, reviewer):
-    article = site["article"]
+def schedule_new_title(article, title, editor, reviewer):
+    """A new version of ``article`` under ``title``, checked and published for two hours from now."""
     copy = workflow.start_new_version(article, editor)
-    copy.title = "Living with ITP: the autumn update"
+    copy.title = title
     copy.save()
     workflow.perform(copy, "submit", editor)
     workflow.perform(copy, "fact_check", reviewer, "Checked.")
     workflow.perform(copy, "publish", reviewer, at=timezone.now() + datetime.timedelta(hours=2))
+
+
+def test_a_scheduled_new_version_replaces_the_cached_page_when_it_goes_live(client, site, editor, reviewer):
+    article = site["article"]
+    schedule_new_title(article, "Living with ITP: the autumn update", editor, reviewer)
     warm(client, [article.get_absolute_url(), "/"])
     assert "autumn update" not in client.get(article.get_absolute_url()).content.decode()
 
@@ -108,12 +113,7 @@ def test_a_scheduled_new_version_goes_live_for_a_reader_whose_page_is_cached(
     client, site, editor, reviewer, monkeypatch, django_assert_num_queries
 ):
     article = site["article"]
-    copy = workflow.start_new_version(article, editor)
-    copy.title = "Living with ITP: the winter update"
-    copy.save()
-    workflow.perform(copy, "submit", editor)
-    workflow.perform(copy, "fact_check", reviewer, "Checked.")
-    workflow.perform(copy, "publish", reviewer, at=timezone.now() + datetime.timedelta(hours=2))
+    schedule_new_title(article, "Living with ITP: the winter update", editor, reviewer)
     warm(client, [article.get_absolute_url(), "/"])
     with django_assert_num_queries(0):  # one read of the cache answers: nothing is due yet
         assert "winter update" not in client.get("/").content.decode()

@@ -4,9 +4,8 @@ Site search over what readers may see: published articles, published conditions,
 On PostgreSQL it is full-text search over a stored search vector per published record
 (``search/indexing.py``) with GIN indexes: records whose title or summary match come first, ranked; then those
 that match further down, newest first; then titles spelled like the query (pg_trgm). Snippets come from
-``ts_headline``, highlighted. On any
-other database (SQLite in development) it falls back to matching every word anywhere, with snippets highlighted
-in Python. Both return the same :class:`Result` rows.
+``ts_headline``, highlighted. On any other database (SQLite in development) it falls back to matching every
+word anywhere, with snippets highlighted in Python. Both return the same :class:`Result` rows.
 """
 
 import re
@@ -116,8 +115,8 @@ SOURCES = [
 def _indexed(query):
     """
     Two queries over the stored, GIN-indexed search documents (``search.models.Document``): the best
-    ``MAX_RESULTS`` matches, then the snippets of those alone. Matches come in three tiers, each through an index
-    and none reading more than a page of full vectors, however many records match:
+    ``MAX_RESULTS`` matches, then the snippets of those alone. Matches come in three tiers, each read through an
+    index, so a word in thousands of records costs about what a rare one does (no tier ranks full vectors):
 
     1. records whose title or summary hold every word, ranked on those words (``head``, a small vector);
     2. records that hold them only further down, newest first;
@@ -138,8 +137,9 @@ def _indexed(query):
         .exclude(vector=terms)
         .annotate(tier=Value(3), rank=Similarity(query, "title_words")),
     ]
-    best = [tier.order_by("-rank", "-published_at").values("pk", "tier", "rank")[:MAX_RESULTS] for tier in tiers]
-    chosen = list(best[0].union(*best[1:], all=True).order_by("tier", "-rank")[:MAX_RESULTS])
+    order = ("tier", "-rank", "-published_at", "-pk")  # total, so equal ranks come in the same order every time
+    best = [tier.order_by(*order).values("pk", "tier", "rank", "published_at")[:MAX_RESULTS] for tier in tiers]
+    chosen = list(best[0].union(*best[1:], all=True).order_by(*order)[:MAX_RESULTS])
     headline = SearchHeadline(
         "snippet_text",
         terms,

@@ -43,14 +43,18 @@ def test_title_matches_rank_above_body_matches(client):
 
 def test_title_and_summary_matches_come_first_then_mentions_newest_first(client):
     now = timezone.now()
-    ArticleFactory(title="Travel tips", body="<p>Pack water.</p>", published_at=now - datetime.timedelta(days=30))
-    ArticleFactory(title="Infusion day", body="<p>Drink water.</p>", published_at=now - datetime.timedelta(days=2))
+    mentions = [30, 2, 11, 45, 7, 19]  # days ago, created out of order
+    for days in mentions:
+        ArticleFactory(
+            title=f"Tips {days}", body="<p>Pack water.</p>", published_at=now - datetime.timedelta(days=days)
+        )
     ArticleFactory(
         title="Before you go", dek="Why water matters on infusion day.", published_at=now - datetime.timedelta(days=90)
     )
     ArticleFactory(title="Water and IVIG", body="<p>Fluids.</p>", published_at=now - datetime.timedelta(days=400))
 
-    assert results(client, "water") == ["Water and IVIG", "Before you go", "Infusion day", "Travel tips"]
+    expected = ["Water and IVIG", "Before you go", *(f"Tips {days}" for days in sorted(mentions))]
+    assert results(client, "water") == expected
 
 
 def test_a_word_far_down_a_long_article_is_found(client):

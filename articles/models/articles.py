@@ -3,7 +3,7 @@
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -29,27 +29,13 @@ class ArticleQuerySet(ReviewedQuerySet):
         The ``limit`` other articles sharing the most conditions with ``article``, newest first among equals. They
         are ranked over ids alone (a condition may hold thousands of articles), then only they are read in full.
         """
-        conditions = article.conditions.values("pk")
-        ranked = (
-            self.filter(conditions__in=conditions)
+        sharing = (
+            self.filter(conditions__in=article.conditions.values("pk"))
             .exclude(pk=article.pk)
-            .values("pk")
-            .annotate(shared=models.Count("conditions"))
-            .order_by("-shared", "-published_at", "-pk")
-            .values("pk")[:limit]
+            .annotate(shared_conditions=models.Count("conditions"))
         )
-        shared = (
-            Article.conditions.through.objects.filter(article=OuterRef("pk"), condition__in=conditions)
-            .order_by()
-            .values("article")
-            .annotate(count=models.Count("*"))
-            .values("count")
-        )
-        return (
-            self.filter(pk__in=ranked)
-            .annotate(shared_conditions=Subquery(shared, output_field=models.IntegerField()))
-            .order_by("-shared_conditions", "-published_at", "-pk")
-        )
+        order = ("-shared_conditions", "-published_at", "-pk")
+        return sharing.filter(pk__in=sharing.order_by(*order).values("pk")[:limit]).order_by(*order)
 
     def newest_first(self):
         """Most recently updated first, by the date cards show as “Updated” (``Reviewed.updated_on``)."""

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from pages.models import Page
 from references.models import Citation, Source, SourceAuthor
+from review.guard import seeding
 
 from .models import (
     Article,
@@ -1240,25 +1241,33 @@ class _Loader:
         self.verbosity = verbosity
         self.stdout = stdout
         self.created = Counter()
+        self.new = set()
 
-    def ensure(self, model, lookup, values, label=None):
-        """Return ``(row, created)``: the row matching ``lookup``, or a new, validated one made from ``values``."""
+    def ensure(self, model, lookup, values, label=None, part_of=None):
+        """
+        Return ``(row, created)``: the row matching ``lookup``, or a new, validated one made from ``values``. A row
+        that is ``part_of`` a record's content (a link, a citation) is added only to a record created in this run:
+        what is already there changes through review, never by loading the demo again.
+        """
         rows = model._default_manager.filter(**lookup)
         if hasattr(model, "draft_of"):  # new versions of a record share its natural key
             rows = rows.filter(draft_of__isnull=True)
         existing = rows.first()
         if existing is not None:
             return existing, False
+        if part_of is not None and (type(part_of), part_of.pk) not in self.new:
+            return None, False
         row = model(**values)
         row.full_clean()
         row.save()
         self.created[model] += 1
+        self.new.add((model, row.pk))
         if self.verbosity >= 2:
             self.stdout.write(f"Created {model._meta.verbose_name} “{label or row}”.\n")
         return row, True
 
-    def link(self, through, label, **ends):
-        return self.ensure(through, ends, ends, label=label)[0]
+    def link(self, through, label, part_of, **ends):
+        return self.ensure(through, ends, ends, label=label, part_of=part_of)[0]
 
 
 # Local development only: logins for trying the editor's, the reviewer's and the clinician's jobs (the demo's
@@ -1374,7 +1383,8 @@ def load_demo_content(verbosity=1, stdout=None):
     loader = _Loader(verbosity, stdout or sys.stdout)
     ensure = loader.ensure
     article_type = ContentType.objects.get_for_model(Article)
-    with transaction.atomic():
+    # Demo rows are created as a reviewer leaves them (review.guard.seeding); rows already there are never changed.
+    with transaction.atomic(), seeding():
         contributors = {
             data["slug"]: ensure(Contributor, {"slug": data["slug"]}, {**with_portrait(data), **REVIEWED})[0]
             for data in CONTRIBUTORS
@@ -1389,6 +1399,7 @@ def load_demo_content(verbosity=1, stdout=None):
                 loader.link(
                     Condition.related_conditions.through,
                     f"{from_condition.short_name} → {to_condition.short_name}",
+                    part_of=from_condition,
                     from_condition=from_condition,
                     to_condition=to_condition,
                 )
@@ -1405,11 +1416,17 @@ def load_demo_content(verbosity=1, stdout=None):
             )[0]
             for condition_slug, year in data["approvals"]:
                 key = {"product": product, "condition": conditions[condition_slug], "region": "US"}
-                ensure(ProductApproval, key, {**key, "year": year})
+                ensure(ProductApproval, key, {**key, "year": year}, part_of=product)
             for slug, side_effect in side_effects.items():
                 key = {"product": product, "side_effect": side_effect}
                 frequency = Frequency.COMMON if slug in MILD_SIDE_EFFECTS else Frequency.RARE
-                ensure(ProductSideEffect, key, {**key, "frequency": frequency}, label=f"{product}: {side_effect}")
+                ensure(
+                    ProductSideEffect,
+                    key,
+                    {**key, "frequency": frequency},
+                    label=f"{product}: {side_effect}",
+                    part_of=product,
+                )
 
         sources = {}
         for ref, data in SOURCES.items():
@@ -1420,7 +1437,12 @@ def load_demo_content(verbosity=1, stdout=None):
             if created:
                 for position, (family_name, given_names) in enumerate(data["authors"], start=1):
                     key = {"source": source, "position": position}
-                    ensure(SourceAuthor, key, {**key, "family_name": family_name, "given_names": given_names})
+                    ensure(
+                        SourceAuthor,
+                        key,
+                        {**key, "family_name": family_name, "given_names": given_names},
+                        part_of=source,
+                    )
             else:
                 _complete_the_authors(loader, source, data)
 
@@ -1437,17 +1459,27 @@ def load_demo_content(verbosity=1, stdout=None):
             article = ensure(Article, {"slug": data["slug"]}, values)[0]
             for slug in data["conditions"]:
                 loader.link(
-                    Article.conditions.through, f"{article}: {slug}", article=article, condition=conditions[slug]
+                    Article.conditions.through,
+                    f"{article}: {slug}",
+                    part_of=article,
+                    article=article,
+                    condition=conditions[slug],
                 )
             for slug in data["products"]:
-                loader.link(Article.products.through, f"{article}: {slug}", article=article, product=products[slug])
+                loader.link(
+                    Article.products.through,
+                    f"{article}: {slug}",
+                    part_of=article,
+                    article=article,
+                    product=products[slug],
+                )
             for position, slug in enumerate(data["side_effects"], start=1):
                 key = {"article": article, "side_effect": side_effects[slug]}
                 frequency = Frequency.COMMON if slug in MILD_SIDE_EFFECTS else Frequency.RARE
-                ensure(ArticleSideEffect, key, {**key, "frequency": frequency, "position": position})
+                ensure(ArticleSideEffect, key, {**key, "frequency": frequency, "position": position}, part_of=article)
             for position, ref in enumerate(data["citations"], start=1):
                 key = {"content_type": article_type, "object_id": article.pk, "source": sources[ref]}
-                ensure(Citation, key, {**key, "position": position}, label=f"{article}: {ref}")
+                ensure(Citation, key, {**key, "position": position}, label=f"{article}: {ref}", part_of=article)
 
         pages = [ensure(Page, {"slug": data["slug"]}, {**data, **reviewed})[0] for data in SITE_PAGES]
         _medically_review(loader)

@@ -21,7 +21,6 @@ from review import workflow
 from review.admin import BatchedAutocompleteInlineMixin, ReviewedAdmin
 from review.content import snapshot
 from review.diffing import content_diff
-from review.models import Status
 from richtext.fields import sanitize_html
 
 from . import services
@@ -59,12 +58,54 @@ class MergeForm(forms.Form):
         queryset=Source.objects.none(),
         widget=forms.RadioSelect,
         label=_("Keep this one"),
-        help_text=_("The others’ citations move to it, its empty fields are filled from them, and they are deleted."),
+        help_text=_(
+            "The others’ citations move to it and its empty fields are filled from them, through review: published "
+            "pages change in new versions. The others are deleted once nothing cites them."
+        ),
     )
 
     def __init__(self, *args, sources, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["survivor"].queryset = sources
+
+
+def _text(error):
+    return " ".join(getattr(error, "messages", None) or [str(error)])
+
+
+def report_merge(request, survivor, result):
+    """Tell the editor what a merge did, and what still waits for review."""
+
+    def titles(records):
+        return get_text_list([f"“{record}”" for record in records], _("and"))
+
+    if result.deleted:
+        messages.success(
+            request,
+            ngettext(
+                "Merged %(count)d duplicate into “%(title)s”.",
+                "Merged %(count)d duplicates into “%(title)s”.",
+                len(result.deleted),
+            )
+            % {"count": len(result.deleted), "title": survivor.title},
+        )
+    if result.changed:
+        messages.success(request, _("Now citing “%(title)s”: %(records)s.") % {
+            "title": survivor.title, "records": titles(result.changed)})  # fmt: skip
+    if result.new_versions:
+        messages.warning(
+            request,
+            _("Published pages changed in new versions, which readers see once a reviewer publishes them: "
+              "%(records)s. Submit them for review.") % {"records": titles(result.new_versions)},
+        )  # fmt: skip
+    if result.survivor is not None and result.survivor.is_working_copy:
+        messages.warning(
+            request,
+            _("“%(title)s” is published, so what its duplicates add went into a new version of it. Submit it for "
+              "review.") % {"title": survivor.title},
+        )  # fmt: skip
+    for duplicate, why in result.kept:
+        messages.info(request, _("“%(title)s” was kept: %(why)s") % {"title": duplicate.title, "why": why})
 
 
 def most_complete(sources):
@@ -308,27 +349,36 @@ class SourceAdmin(ReviewedAdmin):
 
     def fill_from_doi_view(self, request, object_id):
         source = get_object_or_404(Source, pk=object_id)
-        if not self.has_change_permission(request, source):
+        if not self.has_change_permission(request):
             raise PermissionDenied
         if request.method == "POST":
-            self._fill(request, source)
+            source = self._fill(request, source)
         return redirect("admin:references_source_change", source.pk)
 
     def _fill(self, request, source):
+        """Fill ``source`` from Crossref through review; returns the record that holds the result."""
         try:
-            filled = services.fill_from_crossref(source, by=request.user)
-        except CrossrefError as error:
-            messages.error(request, _("“%(source)s”: %(error)s") % {"source": source.title, "error": error})
-            return
-        if filled:
+            target, filled = services.fill_from_crossref(source, by=request.user)
+        except (CrossrefError, workflow.WorkflowError, PermissionDenied) as error:
+            messages.error(request, _("“%(source)s”: %(error)s") % {"source": source.title, "error": _text(error)})
+            return source
+        if not filled:
+            messages.info(request, _("“%(source)s”: nothing to fill; every field Crossref has is already filled.")
+                          % {"source": source.title})  # fmt: skip
+        elif target.is_working_copy and not source.is_working_copy:
+            messages.success(
+                request,
+                _("“%(source)s” is published, so %(fields)s from Crossref went into a new version of it. Check them "
+                  "against the article and submit it for review; readers keep the published version until then.")
+                % {"source": source.title, "fields": get_text_list(filled, _("and"))},
+            )  # fmt: skip
+        else:
             messages.success(
                 request,
                 _("“%(source)s”: filled %(fields)s from Crossref. Check them against the article.")
                 % {"source": source.title, "fields": get_text_list(filled, _("and"))},
             )
-        else:
-            messages.info(request, _("“%(source)s”: nothing to fill; every field Crossref has is already filled.")
-                          % {"source": source.title})  # fmt: skip
+        return target
 
     # --- Actions --------------------------------------------------------------------------------------------
 
@@ -356,19 +406,11 @@ class SourceAdmin(ReviewedAdmin):
             survivor = form.cleaned_data["survivor"]
             others = [source for source in sources if source.pk != survivor.pk]
             try:
-                articles = services.merge_sources(survivor, others, by=request.user)
+                result = services.merge_sources(survivor, others, by=request.user)
             except (ValidationError, PermissionDenied) as error:
-                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+                messages.error(request, _("Nothing was merged: %(why)s") % {"why": _text(error)})
                 return None
-            messages.success(
-                request,
-                ngettext(
-                    "Merged %(count)d duplicate into “%(title)s”; %(articles)d article now cites it.",
-                    "Merged %(count)d duplicates into “%(title)s”; %(articles)d articles now cite it.",
-                    len(others),
-                )
-                % {"count": len(others), "title": survivor.title, "articles": len(articles)},
-            )
+            report_merge(request, survivor, result)
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -436,18 +478,9 @@ def update_from_import(source, reference, by):
     """
     Write an imported reference onto the library's ``source`` through review: a published source gets a new
     version (readers keep the reviewed one until it is fact-checked and published), a draft is edited in
-    place. Returns the record that now holds the imported data.
+    place, and a source that cannot change now is refused. Returns the record that now holds the imported data.
     """
-    if not by.has_perm("references.change_source"):
-        raise PermissionDenied(_("You do not have permission to change sources."))
-    target = source
-    if source.status == Status.PUBLISHED and not source.is_working_copy:
-        target = workflow.start_new_version(source, by)
-    if not target.is_editable:
-        raise ValidationError(
-            _("“%(title)s” has a version that is %(status)s; it cannot take the imported data now.")
-            % {"title": source, "status": target.get_status_display().lower()}
-        )
+    target = workflow.version_to_edit(source, by)
     values = imported_values(reference)
     authors = values.pop("authors", None)
     for name, value in values.items():

@@ -13,7 +13,9 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from review.content import FIELD, parts
-from review.workflow import flag_for_review
+from review.guard import DELETABLE_STATUSES
+from review.signals import records_merged
+from review.workflow import flag_for_review, record_event, version_to_edit
 
 from . import crossref
 from .formatting import format_source
@@ -175,15 +177,29 @@ def flag_citing_articles(source, by=None):
 
 
 @transaction.atomic
-def retract(source, on, notice_url="", by=None):
-    """Record that ``source`` was retracted on ``on``, and flag every article citing it for review."""
-    if by is not None and not by.has_perm("references.change_source"):
-        raise PermissionDenied(_("You do not have permission to change sources."))
-    was_retracted = source.is_retracted
-    source.retracted_on, source.retraction_notice_url = on, notice_url
-    source.full_clean()
-    source.save()
-    return [] if was_retracted else flag_citing_articles(source, by=by)
+def retract(source, on, by, notice_url=""):
+    """
+    Record that ``source`` was retracted on ``on`` (in a new version if it is published: readers are told once a
+    reviewer publishes it), and flag every page citing it for review at once. Returns the pages flagged.
+    """
+    target = version_to_edit(source, by)
+    was_retracted = target.is_retracted
+    target.retracted_on, target.retraction_notice_url = on, notice_url
+    target.full_clean()
+    _edited(target, by, _("Retracted on %(date)s.") % {"date": on.isoformat()})
+    return [] if was_retracted else flag_citing_articles(target, by=by)
+
+
+# --- Editing on an editor's behalf ------------------------------------------------------------------------------
+
+
+def _edited(record, by, comment):
+    """Stamp a change made on ``by``'s behalf as an admin save would: a new edit version and an event."""
+    record.last_edited_by = by
+    record.lock_version += 1
+    record.save()
+    record_event(record, by, "edit", comment)
+    return record
 
 
 # --- Merging duplicates --------------------------------------------------------------------------------------
@@ -199,12 +215,24 @@ def check_can_merge(user):
         raise PermissionDenied(_("Merging sources needs permission to change and to delete sources."))
 
 
+@dataclass
+class MergeResult:
+    survivor: object = None  # the version of the kept source that holds what the merge filled in, if anything
+    changed: list = field(default_factory=list)  # editable records that now cite the kept source
+    new_versions: list = field(default_factory=list)  # new versions of published records, to review and publish
+    deleted: list = field(default_factory=list)  # the duplicates removed
+    kept: list = field(default_factory=list)  # (duplicate, why it stays)
+
+
 @transaction.atomic
 def merge_sources(survivor, duplicates, by):
     """
-    Fold ``duplicates`` into ``survivor``: their citations point at it (an article citing both keeps one
-    citation, at the earlier position), its empty fields and missing authors are filled from them, markers
-    naming them in article texts name it instead, and they are deleted. Returns the articles affected.
+    Fold ``duplicates`` into ``survivor`` through review. Every record citing a duplicate cites the survivor instead
+    (an article citing both keeps one citation, at the earlier place, and markers naming a duplicate name the
+    survivor): a draft in place, a published page in a new version that readers see only once a reviewer publishes
+    it. The survivor's empty fields and missing authors are filled from the duplicates the same way. A duplicate is
+    deleted once nothing cites it any more, unless readers may still see it; then it stays, and the result says why.
+    All or nothing: a record that cannot change now (in review, scheduled…) refuses the whole merge, naming it.
     """
     check_can_merge(by)
     ids = [source.pk for source in duplicates if source.pk != survivor.pk]
@@ -213,45 +241,98 @@ def merge_sources(survivor, duplicates, by):
     locked = {source.pk: source for source in Source.objects.select_for_update().filter(pk__in=[survivor.pk, *ids])}
     survivor = locked[survivor.pk]
     duplicates = [locked[pk] for pk in ids]
-    was_retracted = survivor.is_retracted
-    old_keys = set()
-    affected = {}
+    result = MergeResult()
+    authors = {duplicate.pk: list(duplicate.authors.all()) for duplicate in duplicates}  # read before any goes
+    old_keys = set().union(*(source_keys(duplicate) for duplicate in duplicates)) - source_keys(survivor)
+    citing = {}
+    for citation in Citation.objects.filter(source__in=duplicates).order_by("pk"):
+        citing.setdefault((citation.content_type_id, citation.object_id), citation.record)
+    done = set()
+    for record in citing.values():
+        target = version_to_edit(record, by)  # a published page and its new version share one
+        if (type(target), target.pk) in done:
+            continue
+        done.add((type(target), target.pk))
+        _cite_survivor_instead(target, duplicates, survivor, old_keys)
+        _edited(target, by, _("Cites “%(title)s” instead of a duplicate of it.") % {"title": survivor.title})
+        (result.new_versions if target.is_working_copy else result.changed).append(target)
     for duplicate in duplicates:
-        old_keys |= source_keys(duplicate)
+        still_cited = [citation.record for citation in Citation.objects.filter(source=duplicate)]
+        if duplicate.status not in DELETABLE_STATUSES:
+            why = _("it is %(status)s: readers may see it. Once no published page cites it, a reviewer archives it "
+                    "and you merge again.") % {"status": duplicate.get_status_display().lower()}  # fmt: skip
+            result.kept.append((duplicate, why))
+        elif still_cited:
+            why = _("published pages still cite it until their new versions are published: %(pages)s. Then merge "
+                    "again.") % {"pages": ", ".join(f"“{record}”" for record in still_cited)}  # fmt: skip
+            result.kept.append((duplicate, why))
+        else:
+            records_merged.send(Source, record=duplicate, into=survivor)
+            duplicate.delete()
+            result.deleted.append(duplicate)
+    kept = [duplicate for duplicate, _why in result.kept]
+    _fill_survivor(
+        survivor, [(duplicate, authors[pk]) for pk, duplicate in zip(ids, duplicates, strict=True)], kept, by, result
+    )
+    return result
+
+
+# Values no two sources in the library share: a duplicate that stays keeps its own.
+UNIQUE_FIELDS = {"doi", "pmid", "citation_key"}
+
+
+def _fill_survivor(survivor, donors, kept, by, result):
+    """
+    The kept source's empty fields and missing authors, from the duplicates (``donors``: ``(source, authors)``;
+    ``kept``: those that stay, keeping their identifiers), in the version an editor may change now.
+    """
+
+    def fills(target):
+        values = {}
         for name in merged_fields():
-            if not getattr(survivor, name) and getattr(duplicate, name):
-                setattr(survivor, name, getattr(duplicate, name))
-        if not survivor.authors.exists():
-            duplicate.authors.update(source=survivor)
-            survivor.has_more_authors = duplicate.has_more_authors
-        for citation in duplicate.citations.all():
-            affected[(citation.content_type_id, citation.object_id)] = citation.record
-            kept = Citation.objects.filter(
-                content_type_id=citation.content_type_id, object_id=citation.object_id, source=survivor
-            ).first()
-            if kept is None:
-                citation.source = survivor
-                citation.save(update_fields=["source"])
-                continue
-            kept.position = min(kept.position, citation.position)
-            citation.delete()
-            kept.save(update_fields=["position"])
-        duplicate.delete()
-    survivor.full_clean()
-    survivor.save()
-    for record in affected.values():
-        changed = []
-        for name in cited_fields(record):
-            text = replace_keys(getattr(record, name), old_keys - source_keys(survivor), survivor.marker_key)
-            if text != getattr(record, name):
-                setattr(record, name, text)
-                changed.append(name)
-        if changed:
-            record.save(update_fields=changed)
-        renumber_citations(record)
-    if survivor.is_retracted and not was_retracted:
-        flag_citing_articles(survivor, by=by)
-    return list(affected.values())
+            for donor, _authors in donors:
+                value = getattr(donor, name)
+                if value in ("", None) or (name in UNIQUE_FIELDS and donor in kept):
+                    continue
+                if getattr(target, name) in ("", None):
+                    values[name] = value
+                break
+        return values
+
+    donor = next(((source, authors) for source, authors in donors if authors), None)
+    needs_authors = donor is not None and not survivor.authors.exists()
+    if not fills(survivor) and not needs_authors:
+        return
+    target = version_to_edit(survivor, by)
+    for name, value in fills(target).items():
+        setattr(target, name, value)
+    if needs_authors and not target.authors.exists():
+        source, authors = donor
+        SourceAuthor.objects.bulk_create(
+            SourceAuthor(source=target, position=a.position, family_name=a.family_name, given_names=a.given_names)
+            for a in authors
+        )
+        target.has_more_authors = source.has_more_authors
+    was_retracted = survivor.is_retracted
+    target.full_clean()
+    result.survivor = _edited(target, by, _("Filled in from its duplicates."))
+    if target.is_retracted and not was_retracted:
+        flag_citing_articles(target, by=by)
+
+
+def _cite_survivor_instead(record, duplicates, survivor, old_keys):
+    for citation in record.citations.filter(source__in=duplicates).order_by("position", "pk"):
+        kept = record.citations.filter(source=survivor).first()
+        if kept is None:
+            citation.source = survivor
+            citation.save(update_fields=["source"])
+            continue
+        kept.position = min(kept.position, citation.position)
+        citation.delete()
+        kept.save(update_fields=["position"])
+    for name in cited_fields(record):
+        setattr(record, name, replace_keys(getattr(record, name), old_keys, survivor.marker_key))
+    renumber_citations(record)
 
 
 # --- Crossref ------------------------------------------------------------------------------------------------
@@ -259,33 +340,47 @@ def merge_sources(survivor, duplicates, by):
 FILLED_FROM_CROSSREF = ["title", "publication", "publisher", "year", "published_on", "volume", "issue", "pages"]
 
 
-@transaction.atomic
+def _crossref_fills(source, reference):
+    return {
+        name: getattr(reference, name)
+        for name in FILLED_FROM_CROSSREF
+        if not getattr(source, name) and getattr(reference, name)
+    }
+
+
 def fill_from_crossref(source, by):
     """
-    Fill ``source``'s empty fields (and its authors, if it has none) from Crossref, by its DOI; returns the
-    names of what was filled. Never overwrites what an editor entered. Raises CrossrefError.
+    Fill ``source``'s empty fields (and its authors, if it has none) from Crossref, by its DOI, never overwriting
+    what an editor entered. A published source is filled in a new version, which goes through review like any other
+    change. Returns ``(the record filled, names of what was filled)``. Raises CrossrefError, or
+    :class:`~review.guard.NotEditable` for a source that cannot change now.
     """
     if not by.has_perm("references.change_source"):
         raise PermissionDenied(_("You do not have permission to change sources."))
     if not source.doi:
         raise crossref.CrossrefError(_("“%(source)s” has no DOI to look up.") % {"source": source})
-    reference = crossref.fetch(source.doi)
-    filled = []
-    for name in FILLED_FROM_CROSSREF:
-        if not getattr(source, name) and getattr(reference, name):
-            setattr(source, name, getattr(reference, name))
-            filled.append(str(Source._meta.get_field(name).verbose_name))
-    try:
-        source.full_clean()
-    except ValidationError as error:
-        raise crossref.CrossrefError(
-            _("Crossref’s data does not fit this source: %(problems)s") % {"problems": " ".join(error.messages)}
-        ) from error
-    source.save()
-    if reference.authors and not source.authors.exists():
-        SourceAuthor.objects.bulk_create(
-            SourceAuthor(source=source, position=position, family_name=name.family, given_names=name.given)
-            for position, name in enumerate(reference.authors, start=1)
-        )
-        filled.append(str(_("authors")))
-    return filled
+    reference = crossref.fetch(source.doi)  # before any transaction: the network may be slow
+    needs_authors = bool(reference.authors) and not source.authors.exists()
+    if not _crossref_fills(source, reference) and not needs_authors:
+        return source, []
+    with transaction.atomic():
+        target = version_to_edit(source, by)
+        values = _crossref_fills(target, reference)
+        for name, value in values.items():
+            setattr(target, name, value)
+        filled = [str(Source._meta.get_field(name).verbose_name) for name in values]
+        try:
+            target.full_clean()
+        except ValidationError as error:
+            raise crossref.CrossrefError(
+                _("Crossref’s data does not fit this source: %(problems)s") % {"problems": " ".join(error.messages)}
+            ) from error
+        if needs_authors and not target.authors.exists():
+            SourceAuthor.objects.bulk_create(
+                SourceAuthor(source=target, position=position, family_name=name.family, given_names=name.given)
+                for position, name in enumerate(reference.authors, start=1)
+            )
+            filled.append(str(_("authors")))
+        if filled:
+            _edited(target, by, _("Filled in from Crossref: %(fields)s.") % {"fields": ", ".join(filled)})
+    return target, filled

@@ -9,6 +9,7 @@ class ReviewConfig(AppConfig):
     def ready(self):
         import reversion
 
+        from . import guard
         from .content import child_models, reviewed_models, version_options
         from .roles import sync_groups
 
@@ -19,4 +20,5 @@ class ReviewConfig(AppConfig):
             for child in child_models(model):
                 if not reversion.is_registered(child):
                     reversion.register(child)
+        guard.connect()
         post_migrate.connect(sync_groups, sender=self)

@@ -263,6 +263,28 @@ class Reviewed(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        """Saves only what review allows (see :mod:`review.guard`): content changes while the record is editable."""
+        from .guard import check_save, remember_loaded
+
+        check_save(self, kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+        remember_loaded(self)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        record = super().from_db(db, field_names, values)
+        from .guard import remember_loaded
+
+        remember_loaded(record)
+        return record
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        from .guard import remember_loaded
+
+        remember_loaded(self)
+
     @classmethod
     def review_constraints(cls, prefix, unique=None):
         """

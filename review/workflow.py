@@ -27,14 +27,16 @@ from dataclasses import dataclass
 import reversion
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
 from .content import FIELD, copy_content, dependencies, parts, reviewed_models, snapshot
+from .guard import NotEditable, WorkflowError, advice, by_workflow, refusal
 from .models import FactCheck, MedicalReview, ReviewEvent, Status
 from .rendering import pages_showing, refresh
 from .signals import reader_content_changed
@@ -42,10 +44,6 @@ from .signals import reader_content_changed
 # How far in the past a publication time may be (a form filled in a minute ago), never more.
 PAST_TOLERANCE = datetime.timedelta(minutes=5)
 NEXT_DUE_KEY = "review:next-due"
-
-
-class WorkflowError(ValidationError):
-    """A transition that is not allowed now; the message says why, in words an editor understands."""
 
 
 @dataclass(frozen=True)
@@ -169,6 +167,7 @@ def record_event(obj, by, action, comment="", from_status="", to_status=""):
 
 
 @transaction.atomic
+@by_workflow
 def perform(obj, name, by, comment="", at=None, substantive=True):
     """
     Run transition ``name`` on ``obj`` for user ``by``; returns the record readers will see (after
@@ -188,7 +187,7 @@ def perform(obj, name, by, comment="", at=None, substantive=True):
     if obj.status not in transition.sources or not transition.applies_to(obj):
         raise WorkflowError(
             _("%(record)s is %(status)s; “%(action)s” is not possible now.")
-            % {"record": _describe(obj).capitalize(), "status": obj.get_status_display().lower(),
+            % {"record": capfirst(_describe(obj)), "status": obj.get_status_display().lower(),
                "action": transition.label}
         )  # fmt: skip
     comment = (comment or "").strip()
@@ -476,6 +475,7 @@ def next_due_timestamp():
     return value
 
 
+@by_workflow
 def publish_due(now=None, next_due=None):
     """
     Put live every scheduled new version whose time has come; returns the originals updated.
@@ -505,6 +505,7 @@ def publish_due(now=None, next_due=None):
 
 
 @transaction.atomic
+@by_workflow
 def start_new_version(obj, by):
     """The working copy in which ``obj`` (published) is edited; created on first use."""
     opts = obj._meta
@@ -538,6 +539,40 @@ def start_new_version(obj, by):
 
 
 @transaction.atomic
+def version_to_edit(obj, by):
+    """
+    The record in which ``by`` changes ``obj``'s content now: ``obj`` itself while it is editable; for a published
+    record its new version (started now if there is none, so readers keep the reviewed one until a reviewer
+    publishes it). Anything else raises :class:`~review.guard.NotEditable` saying what to do. Every path that
+    changes content on an editor's behalf (bulk actions, imports, merges, Crossref) asks this first.
+    """
+    opts = obj._meta
+    if not by.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+        raise PermissionDenied(
+            _("You do not have permission to edit %(things)s.") % {"things": opts.verbose_name_plural}
+        )
+    obj = _locked(obj)
+    if obj.is_editable:
+        return obj
+    if obj.status != Status.PUBLISHED or obj.is_working_copy:
+        raise NotEditable(refusal(obj))
+    copy = type(obj).objects.select_for_update().filter(draft_of=obj).first()
+    if copy is None:
+        return start_new_version(obj, by)
+    if not copy.is_editable:
+        raise NotEditable(
+            _("%(record)s already has a new version that is %(status)s. %(advice)s")
+            % {
+                "record": capfirst(_describe(obj)),
+                "status": copy.get_status_display().lower(),
+                "advice": advice(copy.status),
+            }
+        )
+    return copy
+
+
+@transaction.atomic
+@by_workflow
 def discard_new_version(copy, by):
     opts = copy._meta
     if not by.has_perm(f"{opts.app_label}.delete_{opts.model_name}"):

@@ -5,6 +5,19 @@ import pytest
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """
+    Fixtures lay content down as a reviewer would leave it (published records with their sources, records in any
+    state), the way the demo content is loaded: inside ``review.guard.seeding``. What a test itself then does,
+    through the admin, the services or the workflow, obeys review.
+    """
+    from review.guard import seeding
+
+    with seeding():
+        return (yield)
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     """Cheap password hashing, and uploads written to a throwaway folder."""

@@ -16,6 +16,7 @@ from articles.models import Article, Condition
 from references.models import Source
 from review import workflow
 from review.content import parts
+from review.guard import seeding
 from review.models import Status
 from tests import factories
 
@@ -134,7 +135,8 @@ def test_drafts_scheduled_versions_and_working_copies_never_appear(client, full_
     draft_condition = factories.ConditionFactory(
         draft=True, name=f"{SECRET} syndrome", slug="zebra", icd10_code="G61.81", summary=f"{SECRET} summary."
     )
-    full_article.conditions.add(draft_condition)
+    with seeding():
+        full_article.conditions.add(draft_condition)
     draft_source = factories.SourceFactory(draft=True, title=f"{SECRET} trial")
     factories.CitationFactory(article=full_article, source=draft_source, position=2)
     factories.ArticleFactory(draft=True, title=f"{SECRET} article", conditions=[full_article.conditions.first()])

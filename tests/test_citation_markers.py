@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.messages import get_messages
 from django.core.management import call_command
+from django.utils import timezone
 
 from articles.models import Article
 from references.markers import Key, find_keys, render_citations, strip_markers
@@ -228,9 +229,7 @@ def test_sources_are_renumbered_by_where_the_text_first_cites_them(client, draft
 
 
 def test_citing_a_retracted_source_is_flagged_to_the_editor(client, draft):
-    source = SourceFactory(citation_key="retracted-2019")
-    source.retracted_on = source.created_at.date()
-    source.save()
+    SourceFactory(citation_key="retracted-2019", retracted_on=timezone.localdate())
 
     response = change_through_admin(client, draft, body="<p>Claim [cite:retracted-2019].</p>")
 

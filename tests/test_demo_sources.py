@@ -13,6 +13,7 @@ from references.admin import import_differences
 from references.formatting import format_source
 from references.importers import read_references
 from references.models import Source
+from review.guard import seeding
 from review.models import ReviewEvent, Status
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,7 @@ def test_sources_with_more_than_six_authors_keep_et_al():
     )
 
 
+@seeding()
 def shorten(source, keep=2):
     source.authors.filter(position__gt=keep).delete()
     Source.objects.filter(pk=source.pk).update(has_more_authors=True)

@@ -89,7 +89,7 @@ def test_the_admin_refuses_something_that_is_not_a_doi(admin_client):
 
 
 def test_a_doi_may_be_left_empty():
-    source = SourceFactory.build(doi="", pmid="28041678")
+    source = SourceFactory.build(doi="", pmid="28041678", draft=True)
 
     source.full_clean()
     source.save()

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article, Condition, Product, SideEffect
+from review.guard import seeding
 from review.models import RenderedPage, Status
 from review.rendering import build_parts, parts_for
 from review.workflow import perform, publish_due, start_new_version
@@ -215,6 +216,8 @@ def test_render_published_fills_every_live_page_and_is_idempotent(full_article):
     assert dict(RenderedPage.objects.values_list("object_id", "parts").order_by("pk")) == first
 
 
+@seeding()
+@seeding()
 def cited_articles(count):
     side_effect = factories.SideEffectFactory()
     for _ in range(count):

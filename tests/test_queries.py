@@ -2,6 +2,7 @@
 
 import pytest
 
+from review.guard import seeding
 from tests.factories import (
     ArticleFactory,
     ArticleSideEffectFactory,
@@ -30,6 +31,7 @@ def world(full_article):
     board_member = ContributorFactory(on_expert_board=True)
     ArticleFactory(title="Unrelated news")  # so the article page always has recent articles too
 
+    @seeding()
     def grow(count):
         for _ in range(count):
             other_condition = ConditionFactory()

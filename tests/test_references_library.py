@@ -12,11 +12,15 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
 from references import services
 from references.models import Citation, Source
-from review.models import ReviewEvent
+from review import workflow
+from review.guard import seeding
+from review.models import ReviewEvent, Status
+from review.signals import records_merged
 from tests.admin_forms import admin_change_url, change_through_admin
 from tests.factories import ArticleFactory, CitationFactory, SourceFactory, source_with_authors
 from tests.html import main_content
@@ -35,15 +39,17 @@ def messages_of(response):
 
 @pytest.fixture
 def duplicates():
-    """The same paper entered twice: once with a DOI and authors, once with its PMID only."""
-    kept = source_with_authors("Guo Y", "Tian X", title="Adverse effects of immunoglobulin therapy", pmid="")
-    other = SourceFactory(title="Adverse effects of immunoglobulin therapy", doi="", pmid="29951056")
+    """The same paper entered twice, in drafts: once with a DOI and authors, once with its PMID only."""
+    kept = source_with_authors(
+        "Guo Y", "Tian X", title="Adverse effects of immunoglobulin therapy", pmid="", draft=True
+    )
+    other = SourceFactory(title="Adverse effects of immunoglobulin therapy", doi="", pmid="29951056", draft=True)
     return kept, other
 
 
 def test_merging_points_the_duplicates_citations_at_the_kept_source(editor, duplicates):
     kept, other = duplicates
-    article = ArticleFactory()
+    article = ArticleFactory(draft=True)
     CitationFactory(article=article, source=other, position=1)
 
     services.merge_sources(kept, [other], by=editor)
@@ -54,7 +60,7 @@ def test_merging_points_the_duplicates_citations_at_the_kept_source(editor, dupl
 
 def test_an_article_citing_both_keeps_one_citation_at_the_earlier_place(editor, duplicates):
     kept, other = duplicates
-    article = ArticleFactory()
+    article = ArticleFactory(draft=True)
     middle = SourceFactory()
     CitationFactory(article=article, source=other, position=1)
     CitationFactory(article=article, source=middle, position=2)
@@ -85,13 +91,15 @@ def test_merging_takes_the_authors_when_the_kept_source_has_none(editor, duplica
 
 def test_merging_rewrites_markers_that_named_only_the_duplicate(editor, duplicates):
     kept, other = duplicates
-    article = ArticleFactory(body=f"<p>Mild [cite:pmid:29951056], common [cite:{other.pk}, {kept.doi}].</p>")
+    article = ArticleFactory(
+        body=f"<p>Mild [cite:pmid:29951056], common [cite:{other.pk}, {kept.doi}].</p>", draft=True
+    )
     CitationFactory(article=article, source=other)
 
     services.merge_sources(kept, [other], by=editor)
 
     article.refresh_from_db()
-    assert article.body == f"<p>Mild [cite:pmid:29951056], common [cite:{kept.doi}].</p>"
+    assert article.body == f"<p>Mild [cite:{kept.doi}], common [cite:{kept.doi}].</p>"
 
 
 def test_merging_needs_permission_to_change_and_delete_sources(django_user_model, duplicates):
@@ -126,6 +134,119 @@ def test_the_merge_action_merges_into_the_chosen_source(client, editor, duplicat
     assert response.status_code == 302
     assert list(Source.objects.values_list("pk", flat=True)) == [other.pk]
     assert "Merged 1 duplicate into “Adverse effects of immunoglobulin therapy”" in messages_of(response)[0]
+
+
+def live_duplicates():
+    """The same paper in the library twice, both published, each cited by a live article readers can open."""
+    kept = source_with_authors("Guo Y", title="Adverse effects of immunoglobulin therapy", pmid="")
+    other = source_with_authors("Guo Y", title="Adverse effects of immunoglobulin therapy", doi="", pmid="29951056")
+    citing_kept = ArticleFactory(title="Side effects", body=f"<p>Mild [cite:{kept.doi}].</p>")
+    citing_other = ArticleFactory(title="IVIG at home", body="<p>Headaches are common [cite:pmid:29951056].</p>")
+    CitationFactory(article=citing_kept, source=kept, position=1)
+    CitationFactory(article=citing_other, source=other, position=1)
+    return kept, other, citing_other
+
+
+def test_merging_changes_a_live_page_only_in_a_new_version_for_review(client, editor):
+    kept, other, article = live_duplicates()
+    page_before = main_content(client.get(article.get_absolute_url()))
+
+    result = services.merge_sources(kept, [other], by=editor)
+
+    article.refresh_from_db()
+    [copy] = result.new_versions
+    assert copy.draft_of == article and copy.status == Status.DRAFT
+    assert list(copy.citations.values_list("source", flat=True)) == [kept.pk]
+    assert kept.doi in copy.body and "pmid:29951056" not in copy.body
+    # Readers still get exactly what a reviewer published.
+    assert list(article.citations.values_list("source", flat=True)) == [other.pk]
+    assert "[cite:pmid:29951056]" in article.body
+    assert main_content(client.get(article.get_absolute_url())) == page_before
+    assert ReviewEvent.objects.for_object(copy).filter(action="edit").exists()
+
+
+def test_a_published_duplicate_is_kept_and_the_editor_is_told_why(client, editor):
+    kept, other, _ = live_duplicates()
+    client.force_login(editor)
+
+    response = client.post(
+        CHANGELIST, {"action": "merge_selected", ACTION_CHECKBOX_NAME: [kept.pk, other.pk], "survivor": kept.pk}
+    )
+
+    other.refresh_from_db()
+    assert other.status == Status.PUBLISHED and other.authors.count() == 1
+    said = " ".join(messages_of(response))
+    assert (
+        "Published pages changed in new versions, which readers see once a reviewer publishes them: “IVIG at home”"
+        in said
+    )
+    assert "was kept: it is published: readers may see it." in said
+
+
+def test_a_published_survivor_takes_what_the_duplicates_add_in_a_new_version(editor):
+    kept, other, _ = live_duplicates()
+    with seeding():
+        other.issue = "3"
+        other.save()
+
+    result = services.merge_sources(kept, [other], by=editor)
+
+    kept.refresh_from_db()
+    assert result.survivor.draft_of == kept and result.survivor.issue == "3"
+    assert kept.issue == ""  # the live source, unchanged until a reviewer publishes the new version
+    assert not result.survivor.pmid  # the kept duplicate keeps its own PubMed ID: no two sources share one
+
+
+def test_once_the_new_versions_are_published_the_duplicate_can_go(editor, reviewer, publish_through_review):
+    kept, other, article = live_duplicates()
+    result = services.merge_sources(kept, [other], by=editor)
+    publish_through_review(result.new_versions[0])
+    workflow.perform(other, "archive", reviewer, "A duplicate of the DOI record.")
+
+    other_pk = other.pk
+    again = services.merge_sources(kept, [other], by=editor)
+
+    assert len(again.deleted) == 1 and not Source.objects.filter(pk=other_pk).exists()
+    assert list(article.citations.values_list("source", flat=True)) == [kept.pk]
+
+
+def test_partners_hear_which_record_replaced_a_merged_one(editor, duplicates):
+    kept, other = duplicates
+    heard = []
+
+    def listen(sender, record, into, **kwargs):
+        heard.append((record.pk, into.pk))
+
+    records_merged.connect(listen)
+    try:
+        services.merge_sources(kept, [other], by=editor)
+    finally:
+        records_merged.disconnect(listen)
+
+    assert heard == [(other.pk, kept.pk)]
+
+
+@pytest.mark.parametrize("state", ["in_review", "scheduled"])
+def test_a_merge_that_would_change_a_page_under_review_changes_nothing(client, editor, state):
+    kept, other = duplicates_pair = (SourceFactory(draft=True), SourceFactory(draft=True))
+    live = ArticleFactory(title="Under review")
+    copy = workflow.start_new_version(live, editor)
+    CitationFactory(article=copy, source=other, position=1)
+    with seeding():
+        copy.status, copy.published_at = state, live.published_at + datetime.timedelta(days=60)
+        copy.save()
+    client.force_login(editor)
+
+    response = client.post(
+        CHANGELIST,
+        {"action": "merge_selected", ACTION_CHECKBOX_NAME: [s.pk for s in duplicates_pair], "survivor": kept.pk},
+    )
+
+    assert Source.objects.filter(pk=other.pk).exists()
+    assert list(copy.citations.values_list("source", flat=True)) == [other.pk]
+    said = messages_of(response)[0]
+    assert said.startswith("Nothing was merged: Article “Under review” is ")
+    assert ("Withdraw it from review first" if state == "in_review" else "Cancel the scheduled publication") in said
 
 
 def test_the_merge_action_is_not_offered_without_delete_permission(client, django_user_model):
@@ -424,3 +545,44 @@ def test_fill_from_doi_without_a_network_says_so_instead_of_failing(client, edit
     assert "Could not reach Crossref" in response.content.decode()
     assert "This server may have no internet connection; fill the fields by hand." in response.content.decode()
     assert Citation.objects.count() == 0
+
+
+def crossref_action(client, *sources):
+    return client.post(
+        CHANGELIST, {"action": "fill_selected_from_crossref", ACTION_CHECKBOX_NAME: [s.pk for s in sources]}
+    )
+
+
+def test_filling_a_published_source_from_crossref_starts_a_new_version_for_review(client, editor, crossref):
+    source = SourceFactory(doi="10.3389/fimmu.2018.01299", publication="", volume="")
+    client.force_login(editor)
+
+    response = crossref_action(client, source)
+
+    source.refresh_from_db()
+    assert (source.publication, source.volume, source.authors.count()) == ("", "", 0)  # what readers see
+    copy = Source.objects.get(draft_of=source)
+    assert (copy.status, copy.publication, copy.volume) == (Status.DRAFT, "Front Immunol", "9")
+    assert [str(author) for author in copy.authors.all()] == ["Guo Y", "Tian X"]
+    assert "went into a new version of it" in messages_of(response)[0]
+    assert ReviewEvent.objects.for_object(copy).filter(action="edit", actor=editor).exists()
+
+
+@pytest.mark.parametrize("state", [Status.SCHEDULED, Status.IN_REVIEW])
+def test_crossref_never_fills_a_version_waiting_to_go_live(client, editor, crossref, state):
+    source = SourceFactory(doi="10.3389/fimmu.2018.01299", publication="")
+    copy = workflow.start_new_version(source, editor)
+    with seeding():
+        copy.status, copy.published_at = state, timezone.now() + datetime.timedelta(days=2)
+        copy.save()
+    client.force_login(editor)
+
+    response = crossref_action(client, source, copy)
+
+    source.refresh_from_db()
+    copy.refresh_from_db()
+    assert source.publication == copy.publication == ""
+    assert copy.authors.count() == 0
+    said = " ".join(messages_of(response))
+    assert f"already has a new version that is {state.label.lower()}" in said
+    assert f"is {state.label.lower()}, so its content cannot change here" in said

@@ -22,6 +22,7 @@ from pages.models import Page
 from references.models import Source
 from review import workflow
 from review.content import live_dependents, reviewed_models
+from review.guard import seeding
 from review.models import FactCheck, ReviewEvent, Status
 from tests.admin_forms import change_through_admin
 from tests.factories import (
@@ -89,6 +90,7 @@ def people(django_user_model, editor, reviewer):
     return {"editor": editor, "reviewer": reviewer, "superuser": superuser}
 
 
+@seeding()
 def record_in(model, state, editor):
     """A record of ``model`` in ``state``; "scheduled" is a new version of a live record waiting for its time."""
     if state == Status.SCHEDULED:
@@ -336,10 +338,11 @@ def test_overdue_reviews_of_every_kind_are_listed_for_the_daily_email(people):
 def test_shared_pages_show_who_checked_them_when_and_on_which_sources(client, full_article):
     condition = Condition.objects.get(slug="itp")
     source = SourceFactory(title="Guidelines for ITP", citation_key="itp-guideline")
-    condition.overview = "<p>ITP lowers the platelet count [cite:itp-guideline].</p>"
-    condition.fact_checker = full_article.fact_checker
-    condition.last_reviewed_on = datetime.date(2026, 5, 4)
-    condition.save()
+    with seeding():
+        condition.overview = "<p>ITP lowers the platelet count [cite:itp-guideline].</p>"
+        condition.fact_checker = full_article.fact_checker
+        condition.last_reviewed_on = datetime.date(2026, 5, 4)
+        condition.save()
     CitationFactory(record=condition, source=source, position=1)
 
     page = client.get("/conditions/itp/").content.decode()
@@ -601,6 +604,7 @@ def host(full_article):
     return full_article
 
 
+@seeding()
 def link(record, host):
     """Tie ``record`` into the live pages, as editors do, so that any leak would show."""
     condition, product = host.main_condition, host.main_product
@@ -625,6 +629,7 @@ def link(record, host):
         ArticleFactory(author=record, fact_checker=record, conditions=[condition], title="Guide by a profile")
 
 
+@seeding()
 def place(model, state, host, editor):
     """A record of ``model`` whose secret words readers must never see, in ``state``."""
     word, shown = secret(model, state), visible(model)

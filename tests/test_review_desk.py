@@ -57,9 +57,7 @@ def test_the_state_and_the_reviewers_actions_come_before_the_form(client, editor
 
 
 def test_the_desk_shows_the_text_as_readers_will_with_numbered_citations(client, editor, reviewer):
-    source = SourceFactory(title="Adverse effects of immunoglobulin therapy")
-    source.citation_key = "guo-2018"
-    source.save()
+    source = SourceFactory(title="Adverse effects of immunoglobulin therapy", citation_key="guo-2018")
     article = ArticleFactory(draft=True, body="<p>Headaches are common [cite:guo-2018].</p>")
     CitationFactory(article=article, source=source, position=1)
     article = workflow.perform(article, "submit", editor)

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from review import workflow
+from review.guard import seeding
 from review.rendering import render_published
 from tests.factories import (
     ArticleFactory,
@@ -165,6 +166,7 @@ def test_the_admin_opens_articles_in_the_same_number_of_queries_at_20_and_60(cli
     article = ArticleFactory(conditions=[condition], draft=page in ("changelist", "change"))
     cited = [article]
 
+    @seeding()
     def grow(count):
         for _ in range(count):
             other = ArticleFactory(conditions=[condition])
@@ -201,6 +203,7 @@ def test_the_admin_opens_cited_records_in_the_same_number_of_queries_at_20_and_6
     }[model]
     record = factory(draft=True)
 
+    @seeding()
     def grow(count):
         for _ in range(count):
             if model == "source":

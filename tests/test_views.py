@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from articles.models import SideEffect
+from review.guard import seeding
 from tests.factories import (
     ArticleFactory,
     ArticleSideEffectFactory,
@@ -149,6 +150,7 @@ def test_home_lists_published_articles_and_conditions_only(client, article):
 
 
 def test_article_page_queries_do_not_grow_with_its_lists(client, article, django_assert_max_num_queries):
+    @seeding()
     def add_rows(count):
         for _ in range(count):
             source = SourceFactory()

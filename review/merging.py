@@ -41,7 +41,7 @@ from .diffing import paragraphs, side_by_side
 SALT = "review.edit_version"
 # The posted choice for a part both editors changed: ``keep-<name>`` = ``theirs`` or ``mine``.
 KEEP_PREFIX = "keep-"
-THEIRS, MINE = "theirs", "mine"
+THEIRS, MINE, CONFLICT = "theirs", "mine", "conflict"
 
 
 # --- Comparing values: the same value, however it reached us (row, form, browser), compares equal ---------------
@@ -164,7 +164,7 @@ def read_edit_version(value, record):
 
 def decide(base, theirs, mine, keep=None):
     """
-    Whose version of a part is saved: ``THEIRS``, ``MINE``, None (both the same) or ``"conflict"``. Arguments are
+    Whose version of a part is saved: ``THEIRS``, ``MINE``, None (both the same) or ``CONFLICT``. Arguments are
     digests; ``mine`` is None when the editor's input is not valid (it counts as a change), ``base`` is None when
     the form did not know the part; ``keep`` is the editor's choice after a conflict was shown.
     """
@@ -176,7 +176,7 @@ def decide(base, theirs, mine, keep=None):
         return MINE
     if base is not None and mine == base:
         return THEIRS
-    return "conflict"
+    return CONFLICT
 
 
 def chosen(data, name):
@@ -287,7 +287,7 @@ def merge_form(form, cleaned, current, base):
                 merge.kept_theirs.append(label)
         elif outcome == MINE and merge.stale:
             merge.kept_mine.append(label)
-        elif outcome == "conflict":
+        elif outcome == CONFLICT:
             mine_shown = _shown(current, model_field, cleaned[name]) if valid else form.data.get(form.add_prefix(name))
             theirs_lines = _lines(model_field, _shown(current, model_field, saved_value(current, model_field)))
             left, right = side_by_side(theirs_lines, _lines(model_field, mine_shown))
@@ -336,13 +336,14 @@ def merge_formset(formset, base):
     mine = rows_digest(mine_rows, part) if mine_rows is not None else None
     outcome = decide(base["parts"].get(part.name), theirs, mine, chosen(formset.data, part.name))
     label = str(part.child_model._meta.verbose_name_plural)
+    # The same rows on both sides: the saved ones stay, so a row someone deleted and added again is no error.
+    merge.keeps_saved = outcome == THEIRS or (outcome is None and merge.stale)
     if outcome == THEIRS:
-        merge.keeps_saved = True
         if theirs != base["parts"].get(part.name):
             merge.kept_theirs.append(label)
     elif outcome == MINE and merge.stale:
         merge.kept_mine.append(label)
-    elif outcome == "conflict":
+    elif outcome == CONFLICT:
         mine_lines = [str(row) for row in mine_rows] if mine_rows is not None else [_("(rows with errors)")]
         left, right = side_by_side([str(child) for child in saved], mine_lines)
         merge.conflicts.append(Conflict(part.name, part.label, label, left, right))

@@ -323,6 +323,18 @@ def test_an_inline_row_the_other_editor_deleted_stays_deleted(client, ana, ben):
     assert side_effect_rows(article) == [] and saved(article).title == "Ben's title"
 
 
+def test_both_deleting_the_same_inline_row_saves_without_a_question(client, ana, ben):
+    article = ArticleFactory(draft=True)
+    ArticleSideEffectFactory(article=article, side_effect=SideEffectFactory(name="Headache"), position=1)
+    bens_form = open_form(client, ben, article)
+    save(client, ana, article, open_form(client, ana, article), **{f"{SIDE_EFFECTS}-0-DELETE": "on"})
+
+    response = save(client, ben, article, bens_form, title="Ben's title", **{f"{SIDE_EFFECTS}-0-DELETE": "on"})
+
+    assert response.status_code == 302
+    assert side_effect_rows(article) == [] and saved(article).title == "Ben's title"
+
+
 def test_inline_rows_i_changed_are_saved_when_the_other_editor_changed_something_else(client, ana, ben):
     article = ArticleFactory(draft=True, title="Infusion day")
     ArticleSideEffectFactory(article=article, side_effect=SideEffectFactory(name="Headache"), position=1)

@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import workflow
+from . import merging, workflow
 from .content import FIELD, fetch_content, live_dependents, parts, snapshot
 from .diffing import content_diff, data_change, version_snapshot
 from .models import FactCheck, ReviewEvent, Status
@@ -58,47 +58,76 @@ admin_options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateTimeField] = {
 }
 
 
-class ReviewedAdminForm(forms.ModelForm):
-    """Refuses a save based on a version someone else has saved over since, and keeps the editor's input."""
+class SavedValueBoundField(forms.BoundField):
+    """A field of a refused form that shows the saved value when the merge kept it (see :mod:`review.merging`)."""
 
-    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    def value(self):
+        saved = getattr(self.form, "saved_values", {})
+        if self.name in saved:
+            return self.field.prepare_value(saved[self.name])
+        return super().value()
+
+
+class ReviewedAdminForm(forms.ModelForm):
+    """
+    Merges a save based on an older version with what was saved since (:mod:`review.merging`): what only one
+    editor changed is kept, what both changed differently is refused and shown side by side, and the editor's
+    input stays in the form.
+    """
+
+    edit_version = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+    bound_field_class = SavedValueBoundField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["edit_version"].initial = self.instance.lock_version
+        if self.instance.pk is not None:
+            # Read when the page is drawn, so it describes the record as the page shows it.
+            self.fields["edit_version"].initial = lambda: merging.edit_version(self.instance, self)
         self.fields["edit_version"].required = self.instance.pk is not None
         self.fields["edit_version"].error_messages["required"] = _(
             "This form is missing its edit version, so we cannot tell whether someone saved since you opened it. "
             "Your text is still below: copy it, reload the page and save again."
         )
-        self.stale_changes = []
+        self.edit_merge = None
+        self.saved_values = {}
 
     def clean(self):
         cleaned = super().clean()
         self._check_described_images(cleaned)
         if self.instance.pk is None or "edit_version" not in cleaned:
             return cleaned
+        base = merging.read_edit_version(cleaned["edit_version"], self.instance)
+        if base is None:
+            self.add_error(
+                "edit_version",
+                forms.ValidationError(
+                    _("This form’s edit version has been changed or damaged, so we cannot tell what you changed "
+                      "since you opened it, and nothing was saved. Your text is still below: copy it, reload the "
+                      "page and save again."),
+                    code="damaged",
+                ),
+            )  # fmt: skip
+            return cleaned
         model = type(self.instance)
         # Locked until the request's transaction ends, so two saves cannot both pass this check.
         current = fetch_content(model.objects.select_for_update().get(pk=self.instance.pk))
-        if cleaned["edit_version"] != current.lock_version:
-            editor = current.last_edited_by
-            who = (editor.get_full_name() or editor.get_username()) if editor else _("Someone")
-            submitted = {part.name: cleaned[part.name] for part in parts(model) if part.name in cleaned}
-            self.stale_changes = content_diff(model, snapshot(current), snapshot(current, submitted))
-            # The next save compares with what the editor has now seen, so it can succeed.
-            self.data = self.data.copy()
-            self.data[self.add_prefix("edit_version")] = str(current.lock_version)
+        self.edit_merge = merging.merge_form(self, cleaned, current, base)
+        self.instance.lock_version = current.lock_version  # the inlines and save_model go on from the locked row
+        # Shown again, the form holds the saved version plus this editor's changes: the next save compares with that.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("edit_version")] = merging.edit_version(current, self)
+        if self.edit_merge.conflicts:
             raise forms.ValidationError(
                 _(
-                    "%(who)s saved this %(thing)s on %(when)s, after you opened it. Your changes have NOT been saved "
-                    "and are still in the form below. Compare them with the saved version (under “Saved version vs. "
-                    "your form”), keep anything of theirs you want, and save again."
+                    "%(who)s saved this %(thing)s on %(when)s, after you opened it, and you both changed %(parts)s. "
+                    "Your changes have NOT been saved and are still in the form below. Compare both versions (under "
+                    "“Saved version vs. your form”), choose “Keep theirs” or “Keep mine” for each, and save again."
                 )
                 % {
-                    "who": who,
+                    "who": self.edit_merge.who,
                     "thing": model._meta.verbose_name,
                     "when": staff_time(current.modified_at),
+                    "parts": merging.the(conflict.named for conflict in self.edit_merge.conflicts),
                 },
                 code="stale",
             )
@@ -225,6 +254,54 @@ class BatchedSelectionFormSet:
                 widget.selection = selections.setdefault(name, BatchedSelection(self, name))
 
 
+class MergingFormSet:
+    """
+    Inline formset mixin: its rows are one part of the merge (see :mod:`review.merging`). When only someone else
+    changed them since the form was opened, their rows stay and the ones submitted are set aside.
+    """
+
+    edit_merge = None
+
+    def clean(self):
+        problems = []
+        try:
+            super().clean()
+        except forms.ValidationError as error:
+            problems.append(error)
+        base = merging.read_edit_version(self.data.get("edit_version"), self.instance) if self.instance.pk else None
+        if base is not None:
+            self.edit_merge = merging.merge_formset(self, base)
+        if self.edit_merge is not None and self.edit_merge.conflicts:
+            conflict = self.edit_merge.conflicts[0]
+            problems.append(
+                forms.ValidationError(
+                    _("%(who)s also changed %(part)s after you opened this page. Your rows have NOT been saved: "
+                      "compare both versions under “Saved version vs. your form” and choose “Keep theirs” or "
+                      "“Keep mine”.") % {"who": self.edit_merge.who, "part": merging.the([conflict.named])},
+                    code="stale",
+                )
+            )  # fmt: skip
+        if problems:
+            raise forms.ValidationError(problems)
+
+    def keeps_saved(self):
+        return self.edit_merge is not None and self.edit_merge.keeps_saved
+
+    def is_valid(self):
+        if not self.is_bound:
+            return False
+        self.errors  # noqa: B018 - cleans once, the merge included
+        if self.keeps_saved():
+            return not self.non_form_errors()  # the submitted rows are not saved, so their errors do not matter
+        return super().is_valid()
+
+    def save(self, commit=True):
+        if self.keeps_saved():
+            self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+            return []
+        return super().save(commit)
+
+
 class BatchedAutocompleteInlineMixin:
     """For an inline with ``autocomplete_fields``: the records its rows select are looked up once, not per row."""
 
@@ -264,6 +341,14 @@ def error_summary(form, formsets):
         for message in formset.non_form_errors():
             found.append((group, capfirst(formset.model._meta.verbose_name_plural), message))
     return found
+
+
+def edit_merge(form, formsets):
+    """Everything the merge of a save found, in the form and in each inline, as one :class:`~review.merging.Merge`."""
+    merge = merging.Merge().add(getattr(form, "edit_merge", None))
+    for formset in formsets:
+        merge.add(getattr(formset, "edit_merge", None))
+    return merge
 
 
 def _error_text(error):
@@ -331,6 +416,21 @@ class ReviewedAdmin(VersionAdmin):
     @admin.display(description=_("published at"))
     def published_at_in_zone(self, obj):
         return staff_time(obj.published_at) if obj is not None and obj.published_at else "—"
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            yield type(formset.__name__, (MergingFormSet, formset), {}), inline
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        # A refused form shows the saved version plus the editor's changes: rows the merge kept are shown as saved.
+        shown = []
+        for formset, inline in zip(formsets, inline_instances, strict=True):
+            if isinstance(formset, MergingFormSet) and formset.keeps_saved():
+                merge = formset.edit_merge
+                formset = type(formset)(instance=obj, prefix=formset.prefix, queryset=inline.get_queryset(request))
+                formset.edit_merge = merge
+            shown.append(formset)
+        return super().get_inline_formsets(request, shown, inline_instances, obj)
 
     def get_fields(self, request, obj=None):
         # The lock field is rendered by the template, always, whatever the fieldsets say.
@@ -567,7 +667,9 @@ class ReviewedAdmin(VersionAdmin):
         if refused:
             self.explain_refused_save(request, form, formsets)
         editable = form is not None and (obj is None or self.has_change_permission(request, obj))
-        context["stale_changes"] = getattr(form, "stale_changes", [])
+        merge = edit_merge(form, formsets)
+        context["edit_merge"] = merge if refused and (merge.stale or merge.conflicts) else None
+        context["edit_merge_summary"] = merge.summary(saved=False)
         context["thing"] = self.opts.verbose_name
         context["editable_form"] = editable
         context["can_save_and_submit"] = editable and workflow.TRANSITIONS["submit"].available_to(
@@ -603,8 +705,27 @@ class ReviewedAdmin(VersionAdmin):
 
     def response_change(self, request, obj):
         if SUBMIT_AFTER_SAVE in request.POST:
+            if getattr(request, "_review_merged_unseen", False):
+                messages.warning(
+                    request,
+                    _("Your changes were saved, but NOT submitted for review: the saved version also has changes "
+                      "someone else made after you opened the page, which you have not seen. Read it, then submit."),
+                )  # fmt: skip
+                return redirect(self.change_url(obj))
             return self._submit_after_save(request, obj)
         return super().response_change(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        merge = edit_merge(form, formsets)
+        said = merge.summary(saved=True)
+        if merge.stale and said:
+            intro = _("%(who)s saved this %(thing)s after you opened it, and both versions are merged.") % {
+                "who": merge.who,
+                "thing": self.opts.verbose_name,
+            }
+            messages.info(request, " ".join([intro, *said]))
+        request._review_merged_unseen = bool(merge.kept_theirs)
 
     def _submit_after_save(self, request, obj):
         try:

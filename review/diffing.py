@@ -124,6 +124,26 @@ def content_diff(model, old, new, context=1):
     return changes
 
 
+def side_by_side(old, new, context=2):
+    """
+    Lines ``old`` and ``new`` as two columns of :class:`Line`: the left without what ``new`` added, the right
+    without what ``old`` had, so each column reads as its own version with the differences marked.
+    """
+    left, right = [], []
+    for line in _with_context(_diff_lines(old, new), context):
+        if line.change == "changed":
+            kept = {"left": {"same", "removed"}, "right": {"same", "added"}}
+            for column, side in ((left, "left"), (right, "right")):
+                segments = [segment for segment in line.segments if segment.change in kept[side]]
+                column.append(Line("changed", "".join(segment.text for segment in segments), segments))
+        else:
+            if line.change != "added":
+                left.append(line)
+            if line.change != "removed":
+                right.append(line)
+    return left, right
+
+
 def _with_context(lines, context):
     """The changed ``lines`` and ``context`` unchanged lines around each, longer runs of sameness as one gap."""
     keep = {

@@ -13,7 +13,7 @@ from selenium.webdriver.support import expected_conditions as ready
 
 from articles.models import Article
 from review import workflow
-from tests.admin_forms import admin_change_url
+from tests.admin_forms import admin_change_url, change_through_admin
 from tests.factories import ArticleFactory
 from tests.people import PASSWORD, member_of
 from tests.test_browser import chromium, screenshot, sized, wait  # noqa: F401  (fixtures)
@@ -200,35 +200,62 @@ def test_a_reviewer_decides_without_scrolling_past_the_form(live_server, desktop
     assert top == 0  # the state and the actions stay in view
 
 
-def test_two_tabs_the_second_save_is_refused_with_the_comparison_and_saving_again_works(live_server, desktop):
-    article = ArticleFactory(draft=True, title="Infusion day")
+def olga_saves(client, article, **changes):
+    """Another editor, in a session of her own, opens the article and saves some changes."""
+    olga = member_of("Editors", "olga")
+    olga.first_name = "Olga"
+    olga.save()
+    client.force_login(olga)
+    assert change_through_admin(client, article, **changes).status_code == 302
+
+
+def test_a_stale_save_keeps_what_another_editor_changed_in_the_meantime(live_server, desktop, client):
+    body = "<h2>On the day</h2><p>Most people feel tired for a day or two after an infusion.</p>"
+    article = ArticleFactory(draft=True, title="Infusion day", body=body)
     log_in(desktop, live_server, "Editors", "ella")
     open_change_page(desktop, live_server, article)
-    first_tab = desktop.current_window_handle
-    desktop.switch_to.new_window("tab")
-    open_change_page(desktop, live_server, article)
-    desktop.find_element(By.ID, "id_dek").send_keys(" Saved in the second tab.")
-    save(desktop)
-    wait(desktop, ready.presence_of_element_located((By.CSS_SELECTOR, ".messagelist .success")))
-    desktop.close()
-    desktop.switch_to.window(first_tab)
+    editor_ready(desktop)  # the rich-text editor has loaded (and tidied) the body Ella leaves alone
+    olga_saves(client, article, dek="Olga's summary.", body=body.replace("a day or two", "up to three days"))
 
     title = desktop.find_element(By.ID, "id_title")
     title.clear()
     title.send_keys("Your infusion day")
     save(desktop)
 
+    note = wait(desktop, ready.visibility_of_element_located((By.CSS_SELECTOR, ".messagelist .info")))
+    screenshot(desktop, "admin-stale-save-merged")
+    assert "Kept Olga’s change to the summary and the body." in note.text
+    article.refresh_from_db()
+    assert (article.title, article.dek) == ("Your infusion day", "Olga's summary.")
+    assert "up to three days" in article.body
+
+
+def test_both_changed_the_title_ella_compares_keeps_theirs_and_saves(live_server, desktop, client):
+    article = ArticleFactory(draft=True, title="Infusion day", dek="What happens on the day.")
+    log_in(desktop, live_server, "Editors", "ella")
+    open_change_page(desktop, live_server, article)
+    olga_saves(client, article, title="Olga's infusion day")
+
+    title = desktop.find_element(By.ID, "id_title")
+    title.clear()
+    title.send_keys("Your infusion day")
+    desktop.find_element(By.ID, "id_dek").send_keys(" Ella added this.")
+    save(desktop)
+
     summary = wait(desktop, ready.visibility_of_element_located((By.ID, "error-summary")))
-    screenshot(desktop, "admin-two-tabs-refused")
-    assert "after you opened it" in summary.text
-    comparison = desktop.find_element(By.CSS_SELECTOR, ".stale-changes").text
-    assert "Saved version vs. your form" in comparison and "Saved in the second tab." in comparison
+    assert "after you opened it" in summary.text and "you both changed the title" in summary.text
+    conflict = desktop.find_element(By.ID, "conflict-title")
+    desktop.execute_script("arguments[0].scrollIntoView({block: 'center'})", conflict)
+    screenshot(desktop, "admin-edit-conflict")
+    assert "Saved by Olga (theirs)" in conflict.text and "Olga's infusion day" in conflict.text
+    assert "Your form (mine)" in conflict.text and "Your infusion day" in conflict.text
     assert desktop.find_element(By.ID, "id_title").get_attribute("value") == "Your infusion day"
-    save(desktop)  # having read the comparison
+    conflict.find_element(By.XPATH, ".//label[normalize-space()='Keep theirs']").click()
+    save(desktop)
 
     wait(desktop, ready.presence_of_element_located((By.CSS_SELECTOR, ".messagelist .success")))
     article.refresh_from_db()
-    assert article.title == "Your infusion day"
+    assert (article.title, article.dek) == ("Olga's infusion day", "What happens on the day. Ella added this.")
 
 
 @pytest.mark.parametrize("make", DESK_KINDS, ids=lambda make: make.__name__)

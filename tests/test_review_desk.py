@@ -154,7 +154,7 @@ def test_a_refused_save_submits_nothing_and_says_so(client, editor):
     article = ArticleFactory(draft=True, body="<p>Old text.</p>")
     client.force_login(editor)
     data = form_data(client, article)
-    article.title = "Saved meanwhile in another tab"
+    article.body = "<p>Saved meanwhile in another tab.</p>"
     article.lock_version += 1
     article.save()
 
@@ -162,7 +162,7 @@ def test_a_refused_save_submits_nothing_and_says_so(client, editor):
 
     assert response.status_code == 200
     article.refresh_from_db()
-    assert (article.status, article.body) == (Status.DRAFT, "<p>Old text.</p>")
+    assert (article.status, article.body) == (Status.DRAFT, "<p>Saved meanwhile in another tab.</p>")
     page = response.content.decode()
     assert "nothing was submitted for review" in page
     assert "Mine." in page

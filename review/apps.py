@@ -9,6 +9,7 @@ class ReviewConfig(AppConfig):
     def ready(self):
         import reversion
 
+        from . import uploads
         from .content import child_models, reviewed_models, version_options
         from .roles import sync_groups
 
@@ -20,3 +21,4 @@ class ReviewConfig(AppConfig):
                 if not reversion.is_registered(child):
                     reversion.register(child)
         post_migrate.connect(sync_groups, sender=self)
+        uploads.connect(self)  # which uploads each record shows, so readers get only those of published ones

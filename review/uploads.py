@@ -81,8 +81,12 @@ def record_all_uses(models_to_record=None, shard=(0, 1)):
         set_uses(batch)
 
 
-def _saved(sender, instance, raw=False, **kwargs):
-    if not raw:
+def _saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw:
+        return
+    # A save of other fields (a reason for review, say) changes neither the images nor who may see them.
+    shown = {"status", "published_at", "draft_of", *(part.name for part in _image_parts(sender))}
+    if update_fields is None or shown & set(update_fields):
         record_uses(instance)
 
 

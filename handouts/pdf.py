@@ -20,6 +20,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 PDF_VARIANT = "pdf/ua-1"
 # Readers' handouts are kept in the shared cache this long, keyed by their HTML (see cached_pdf).
 CACHE_SECONDS = 24 * 60 * 60
+CACHE_KEY_PREFIX = "handout:"
 
 
 class RefusedURL(ValueError):
@@ -97,7 +98,7 @@ def cached_pdf(html, base_url):
     the handout prints (an edit published, a source unpublished, the date) makes a new one: a cached PDF can
     never show what the page no longer shows. It spares the CPU of a second rendering of the same handout.
     """
-    key = "handout:" + hashlib.sha256(f"{PDF_VARIANT}\n{base_url}\n{html}".encode()).hexdigest()
+    key = CACHE_KEY_PREFIX + hashlib.sha256(f"{PDF_VARIANT}\n{base_url}\n{html}".encode()).hexdigest()
     pdf = cache.get(key)
     if pdf is None:
         pdf = render_pdf(html, base_url)

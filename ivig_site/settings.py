@@ -31,6 +31,7 @@ else:
 INSTALLED_APPS = [
     # First, so that its ready() registers reviewed models' version history before the admin loads.
     "review",
+    "richtext",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -178,6 +179,11 @@ else:
     raise ImproperlyConfigured('DJANGO_MEDIA_STORAGE must be "filesystem" or "s3".')
 # With uploads on this machine's disk, the application serves /media/ itself unless a proxy in front does.
 SERVE_MEDIA = MEDIA_STORAGE == "filesystem" and env.bool("DJANGO_SERVE_MEDIA", default=True)
+# With a proxy that sends files for the application (nginx's X-Accel-Redirect), its internal location for MEDIA_ROOT,
+# e.g. /internal-media/: the application decides who may see each upload, the proxy sends the bytes.
+MEDIA_ACCEL_REDIRECT = env.str("DJANGO_MEDIA_ACCEL_REDIRECT", default="")
+if MEDIA_ACCEL_REDIRECT and not (MEDIA_ACCEL_REDIRECT.startswith("/") and MEDIA_ACCEL_REDIRECT.endswith("/")):
+    raise ImproperlyConfigured("DJANGO_MEDIA_ACCEL_REDIRECT must be a path that starts and ends with /.")
 
 STORAGES = {
     "default": _MEDIA,

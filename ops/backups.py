@@ -9,6 +9,10 @@ Backups of the whole site: the database and the uploaded files, in one ``.tar.gz
 
 Each archive holds a ``manifest.json`` with the number of rows of every model, so a restore can prove it
 brought back everything the backup held.
+
+A restore then resets everything derived from the database (:func:`reset_derived`), so no reader is served
+what the site said before it: the page cache, the stored page parts, the search index, the next scheduled
+publication, which uploads are public, and the cached handouts.
 """
 
 import io
@@ -23,8 +27,17 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.utils import timezone
+
+from handouts.pdf import CACHE_KEY_PREFIX as HANDOUT_KEY_PREFIX
+from pagecache import generation
+from pagecache.middleware import KEY_PREFIX as PAGE_KEY_PREFIX
+from review.rendering import render_published
+from review.workflow import forget_next_due
+from search import indexing
 
 MANIFEST = "manifest.json"
 
@@ -147,7 +160,10 @@ def _restore_media(folder):
 
 
 def restore_backup(archive):
-    """Replace the database and uploads with those of ``archive``; return ``(expected, found)`` row counts."""
+    """
+    Replace the database and uploads with those of ``archive`` and reset everything derived from them; return
+    ``(expected, found)`` row counts (found as restored, before anything derived was rebuilt).
+    """
     with tempfile.TemporaryDirectory() as work, tarfile.open(archive, "r:gz") as tar:
         work = Path(work)
         tar.extractall(work, filter="data")  # refuses absolute paths, "..", links out of the folder
@@ -155,4 +171,27 @@ def restore_backup(archive):
         _restore_database(work, manifest)
         if manifest.get("media"):
             _restore_media(work)
-    return manifest["counts"], row_counts()
+    found = row_counts()
+    reset_derived()
+    return manifest["counts"], found
+
+
+def reset_derived():
+    """
+    After the database was replaced behind the ORM's back (no signal was sent), compute again what is derived
+    from it, since the backup may come from older code or another citation style: the stored parts of every
+    published page, which uploads are public, the search index, and the next scheduled publication. Then start
+    a new content generation, so every process rebuilds every reader page, and delete the stored pages and
+    handouts where the cache can find them (Redis), so none is left behind.
+    """
+    ContentType.objects.clear_cache()  # ids this process knew may differ in the restored database
+    forget_next_due()
+    with transaction.atomic():
+        render_published()
+    with transaction.atomic():  # searches meanwhile use the restored index, then the rebuilt one
+        indexing.rebuild()
+    generation.refresh()
+    delete_prefix = getattr(cache, "delete_prefix", None)
+    if delete_prefix is not None:
+        for prefix in (PAGE_KEY_PREFIX, HANDOUT_KEY_PREFIX):
+            delete_prefix(prefix)

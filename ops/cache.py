@@ -8,6 +8,8 @@ and building the clients took two thirds of its time. A client holds no connecti
 from the pool for each command), so one per pool is safe to share, as redis-py intends.
 """
 
+import re
+
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 
@@ -29,3 +31,20 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+    def delete_prefix(self, prefix):
+        """
+        Delete every entry whose key starts with ``prefix``; returns how many. SCAN walks the keys a batch at a
+        time, so Redis keeps answering everyone else meanwhile, and UNLINK frees the memory in the background.
+        """
+        client = self._cache.get_client(write=True)
+        pattern = re.sub(r"([*?\[\]\\])", r"\\\1", self.make_key(prefix)) + "*"
+        deleted, batch = 0, []
+        for key in client.scan_iter(match=pattern, count=1000):
+            batch.append(key)
+            if len(batch) == 1000:
+                deleted += client.unlink(*batch)
+                batch = []
+        if batch:
+            deleted += client.unlink(*batch)
+        return deleted

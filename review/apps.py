@@ -9,7 +9,7 @@ class ReviewConfig(AppConfig):
     def ready(self):
         import reversion
 
-        from . import guard
+        from . import guard, uploads
         from .content import child_models, reviewed_models, version_options
         from .roles import sync_groups
 
@@ -22,3 +22,4 @@ class ReviewConfig(AppConfig):
                     reversion.register(child)
         guard.connect()
         post_migrate.connect(sync_groups, sender=self)
+        uploads.connect(self)  # which uploads each record shows, so readers get only those of published ones

@@ -31,6 +31,7 @@ from django.utils.module_loading import import_string
 from .content import dependencies, live_dependents, reviewed_models
 from .models import RenderedPage, Status
 from .signals import reader_content_changed
+from .uploads import record_all_uses
 
 # Records rendered per batch by render_published: one round of prefetch queries and one upsert each.
 BATCH_SIZE = 200
@@ -168,7 +169,7 @@ def render_published(models_to_render=None, shard=(0, 1)):
     Store the parts of every published original and forget any others; returns how many were rendered. Records
     are fetched and stored :data:`BATCH_SIZE` at a time, so the queries grow with the batches, not the records.
     ``shard=(k, n)`` renders only the records whose primary key is ``k`` modulo ``n``, so ``n`` processes can
-    share the work on a large site.
+    share the work on a large site. The uploads every record shows are recorded again too (which are public).
     """
     number, shards = shard
     count = 0
@@ -188,6 +189,7 @@ def render_published(models_to_render=None, shard=(0, 1)):
         if batch:
             _store(content_type, batch)
             count += len(batch)
+    record_all_uses(models_to_render, shard=shard)
     # Stored in bulk, no row signal was sent: say once that what readers see may have changed.
     reader_content_changed.send(RenderedPage, record=None)
     return count

@@ -27,7 +27,8 @@ from django.utils.html import strip_tags
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .uploads import inspect_image, random_filename, without_metadata
+from .models import may_upload
+from .uploads import inspect_image, random_filename, record_upload, without_metadata
 
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sup", "sub",
@@ -130,8 +131,8 @@ def _editor_response(func_num, url="", error=""):
 @require_POST
 @staff_member_required
 def upload_image(request):
-    """Store an image uploaded in the editor; staff who may edit articles only."""
-    if not request.user.has_perm("articles.change_article"):
+    """Store an image uploaded in the editor; staff who may edit articles only. Readers get it once it is published."""
+    if not may_upload(request.user):
         raise PermissionDenied
     # Printed into a script, so checked before anything is stored: ASCII digits only.
     func_num = request.GET.get("CKEditorFuncNum", "")
@@ -146,4 +147,5 @@ def upload_image(request):
         return _editor_response(func_num, error=" ".join(error.messages))
     path = f"uploads/{timezone.now():%Y/%m}/{random_filename(image_format)}"
     saved = default_storage.save(path, ContentFile(without_metadata(uploaded, image_format)))
+    record_upload(saved, origin="editor", by_id=request.user.pk)
     return _editor_response(func_num, url=default_storage.url(saved))

@@ -5,10 +5,15 @@ placed in the rich-text editor.
 Every upload must be a real image (decoded by Pillow, not trusted by its name),
 in a web format, no larger than ``settings.IMAGE_UPLOAD_MAX_BYTES``, and is
 stored under a random name so that file names leak nothing and never collide.
+Each one is recorded (:func:`record_upload`): readers are shown it only once a
+published record uses it (``richtext.visibility``).
 """
 
+import posixpath
 import uuid
+from html.parser import HTMLParser
 from io import BytesIO
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -130,9 +135,19 @@ class WebImageField(models.ImageField):
 
     def pre_save(self, model_instance, add):
         file = getattr(model_instance, self.attname)
-        if file and not file._committed:
+        new = bool(file) and not file._committed
+        if new:
             file.file = ContentFile(without_metadata(file.file, inspect_image(file.file)), name=file.name)
-        return super().pre_save(model_instance, add)
+        value = super().pre_save(model_instance, add)
+        if new:
+            record_upload(
+                file.name,
+                origin="image_field",
+                field=f"{model_instance._meta.label_lower}.{self.name}",
+                # Reviewed records name who saved them; the admin sets it before saving.
+                by_id=getattr(model_instance, "last_edited_by_id", None),
+            )
+        return value
 
 
 def random_filename(image_format):
@@ -155,3 +170,55 @@ class RandomImagePath:
 
     def __eq__(self, other):
         return isinstance(other, RandomImagePath) and other.folder == self.folder
+
+
+def record_upload(name, origin, field="", by_id=None):
+    """Remember a stored upload: where it came from and who uploaded it (a user's id)."""
+    from .models import Upload
+
+    Upload.objects.update_or_create(name=name, defaults={"origin": origin, "field": field, "uploaded_by_id": by_id})
+
+
+def upload_name(url):
+    """
+    The storage name of the upload ``url`` points at (``/media/uploads/2025/03/….png`` → ``uploads/2025/03/….png``),
+    or None for any other address. Addresses on another host count only when it is the storage's own (a CDN).
+    """
+    base, prefix = _media_base()
+    parts = urlsplit(url.strip())
+    if parts.netloc and parts.netloc != base.netloc:
+        return None
+    if not parts.path.startswith(prefix):
+        return None
+    name = posixpath.normpath(unquote(parts.path.removeprefix(prefix)))
+    if name.startswith(("..", "/")) or name == "." or "\x00" in name or len(name) > 255:
+        return None
+    return name
+
+
+def _media_base():
+    """The storage's address of a file, split, and its path prefix (``/media/`` on this machine's disk)."""
+    from django.core.files.storage import default_storage
+
+    base = urlsplit(default_storage.url("x"))
+    return base, base.path[:-1]
+
+
+class _AddressFinder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.addresses = []
+
+    def handle_starttag(self, tag, attrs):
+        wanted = {"img": "src", "a": "href"}.get(tag)
+        self.addresses.extend(value for name, value in attrs if name == wanted and value)
+
+
+def uploads_in_html(html):
+    """The storage names of the uploads rich text shows (``<img src>``) or links to (``<a href>``)."""
+    if not html or _media_base()[1] not in html:
+        return set()  # most text names no upload: spare the parsing
+    finder = _AddressFinder()
+    finder.feed(html)
+    finder.close()
+    return {name for name in map(upload_name, finder.addresses) if name}

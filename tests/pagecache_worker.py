@@ -3,7 +3,8 @@ A separate Django process for tests/test_pagecache_redis.py: ``python -m tests.p
 
 ``setup`` migrates the database named by DATABASE_URL and publishes an article with a fact-checker and an editor;
 ``reader`` answers each URL read from standard input with one JSON line (status, whether the page came from the
-cache, its title); ``writer`` publishes a new title for the article through the review workflow.
+cache, its title); ``writer`` publishes a new title for the article through the review workflow; ``backup FOLDER``
+backs the site up into FOLDER and prints the archive's path; ``restore ARCHIVE`` restores it.
 """
 
 import json
@@ -61,7 +62,20 @@ def writer():
     print(os.getpid(), flush=True)
 
 
+def backup(folder):
+    from ops.backups import create_backup
+
+    print(create_backup(folder), flush=True)
+
+
+def restore(archive):
+    from django.core.management import call_command
+
+    call_command("restore_site", archive, yes=True)
+
+
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ivig_site.settings")
     django.setup()
-    {"setup": setup, "reader": reader, "writer": writer}[sys.argv[1]]()
+    roles = {"setup": setup, "reader": reader, "writer": writer, "backup": backup, "restore": restore}
+    roles[sys.argv[1]](*sys.argv[2:])

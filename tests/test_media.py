@@ -125,6 +125,7 @@ def test_uploads_can_go_to_s3_compatible_object_storage():
 def test_uploaded_images_cannot_run_anything(client, settings):
     (settings.MEDIA_ROOT / "uploads").mkdir(parents=True)
     (settings.MEDIA_ROOT / "uploads" / "a.png").write_bytes(b"\x89PNG")
+    ArticleFactory(body='<p><img src="/media/uploads/a.png" alt="A chart"></p>')
 
     response = client.get("/media/uploads/a.png")
 

@@ -46,25 +46,30 @@ def environment(tmp_path):
         REDIS_URL=REDIS_URL,  # the REDIS_URL setting, as a deployment without CACHE_URL uses it
         DJANGO_ALLOWED_HOSTS="testserver",
         DJANGO_LOG_LEVEL="WARNING",
+        DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
     )
     yield env
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 
-def run(role, env):
+def run(role, env, *arguments):
     result = subprocess.run(
-        [sys.executable, "-m", "tests.pagecache_worker", role], cwd=ROOT, env=env, capture_output=True, text=True
+        [sys.executable, "-m", "tests.pagecache_worker", role, *arguments],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout
 
 
-def test_a_change_published_in_one_process_reaches_the_page_another_process_serves(environment):
-    run("setup", environment)
+def start_reader(env):
+    """A reader process; ``visit()`` asks it for the shared article and returns its answer."""
     reader = subprocess.Popen(
         [sys.executable, "-m", "tests.pagecache_worker", "reader"],
         cwd=ROOT,
-        env=environment,
+        env=env,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -74,6 +79,13 @@ def test_a_change_published_in_one_process_reaches_the_page_another_process_serv
         reader.stdin.write("/articles/shared-cache/\n")
         reader.stdin.flush()
         return json.loads(reader.stdout.readline())
+
+    return reader, visit
+
+
+def test_a_change_published_in_one_process_reaches_the_page_another_process_serves(environment):
+    run("setup", environment)
+    reader, visit = start_reader(environment)
 
     try:
         first, second = visit(), visit()
@@ -88,6 +100,31 @@ def test_a_change_published_in_one_process_reaches_the_page_another_process_serv
     assert (second["cache"], second["title"]) == ("hit", "Shared cache, first title")
     assert (third["cache"], third["title"]) == ("miss", "Shared cache, second title")
     assert (fourth["cache"], fourth["title"]) == ("hit", "Shared cache, second title")
+
+
+def test_a_restore_in_one_process_reaches_the_page_another_process_serves(environment, tmp_path):
+    import redis
+
+    run("setup", environment)
+    reader, visit = start_reader(environment)
+    try:
+        first, second = visit(), visit()
+        archive = run("backup", environment, str(tmp_path / "backups")).split()[-1]
+        run("writer", environment)
+        third, fourth = visit(), visit()
+        run("restore", environment, archive)
+        pages_left = list(redis.Redis.from_url(REDIS_URL).scan_iter(match="*pagecache:page:*"))
+        fifth, sixth = visit(), visit()
+    finally:
+        reader.stdin.close()
+        reader.wait(timeout=30)
+
+    assert (first["cache"], first["title"]) == ("miss", "Shared cache, first title")
+    assert (second["cache"], second["title"]) == ("hit", "Shared cache, first title")
+    assert (third["title"], fourth["cache"], fourth["title"]) == ("Shared cache, second title", "hit", third["title"])
+    assert pages_left == []
+    assert (fifth["cache"], fifth["title"]) == ("miss", "Shared cache, first title")
+    assert (sixth["cache"], sixth["title"]) == ("hit", "Shared cache, first title")
 
 
 def test_the_redis_cache_reuses_one_client_and_one_connection_for_many_calls(environment):

@@ -4,7 +4,10 @@ from ops.backups import BackupError, restore_backup
 
 
 class Command(BaseCommand):
-    help = "Replace the database and the uploaded files with those of a backup archive made by backup_site."
+    help = (
+        "Replace the database and the uploaded files with those of a backup archive made by backup_site, and "
+        "reset everything derived from them (cached pages, stored page parts, search index, public uploads)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("archive", help="The .tar.gz archive to restore.")
@@ -21,7 +24,10 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"Restored, but these row counts differ from the backup's: {missing}")
         if options["verbosity"] > 0:
-            self.stdout.write(f"Restored {sum(expected.values())} rows in {len(expected)} tables, and the uploads.")
+            self.stdout.write(
+                f"Restored {sum(expected.values())} rows in {len(expected)} tables, and the uploads; readers get "
+                "the restored pages now (stored page parts, search index and public images made again from them)."
+            )
 
 
 def _ask(question):

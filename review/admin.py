@@ -508,6 +508,19 @@ class ReviewedAdmin(VersionAdmin):
         }
         return super().revision_view(request, object_id, version_id, extra_context)
 
+    def recover_view(self, request, version_id, extra_context=None):
+        """Bring back a deleted record of this kind (as a draft); one that still exists is restored from its history."""
+        version = get_object_or_404(Version.objects.get_for_model(self.model), pk=version_id)
+        existing = self.model._base_manager.filter(pk=version.object_id).first()
+        if existing is not None:
+            messages.error(
+                request,
+                _("“%(record)s” was not deleted, so there is nothing to recover. To bring back an earlier version of "
+                  "its content, open it and use its history.") % {"record": existing},
+            )  # fmt: skip
+            return redirect(self.change_url(existing))
+        return super().recover_view(request, version_id, extra_context)
+
     object_history_template = "admin/review/object_history.html"
 
     def history_view(self, request, object_id, extra_context=None):

@@ -45,13 +45,14 @@ def is_syndicated(model):
 
 def change_stamp(*models_):
     """
-    The time a change to these kinds is dated: the next whole second after now and after the latest change already
-    dated for them (at most :data:`MAX_AHEAD` ahead of the clock). HTTP dates (``Last-Modified``,
-    ``If-Modified-Since``) count whole seconds: a partner given a date during this second, even one of these dates,
-    must see a later one after the change, or it is told "304 Not Modified".
+    The time a change to these kinds is dated: the next whole second after now, and after the latest change already
+    dated for these kinds (at most :data:`MAX_AHEAD` ahead of the clock). HTTP dates (``Last-Modified``,
+    ``If-Modified-Since``) count whole seconds: a partner given a date during this second, even one of these, must
+    see a later one after the change, or it would be told "304 Not Modified". Partners lose nothing by it: a sync
+    from any earlier moment still finds the change.
     """
     next_second = timezone.now().replace(microsecond=0) + SECOND
-    latest = last_change(*models_) if models_ else None
+    latest = last_change(*models_)
     if latest is None:
         return next_second
     return min(max(next_second, latest.replace(microsecond=0) + SECOND), next_second + MAX_AHEAD)

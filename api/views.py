@@ -290,12 +290,12 @@ ERRORS = {
 NOT_FOUND = {404: OpenApiResponse(api_serializers.ErrorSerializer, description="No published record here.")}
 
 
-def paginated(name, results, withdrawn=False):
+def paginated(name, serializer, withdrawn=False):
     """The schema of one page of a list: ``next``, ``previous``, ``results`` and, for records, ``withdrawn``."""
     fields = {
         "next": serializers.URLField(allow_null=True, help_text="The next page; null on the last one."),
         "previous": serializers.URLField(allow_null=True, help_text="The page before; null on the first one."),
-        "results": results,
+        "results": serializer(many=True),
     }
     if withdrawn:
         fields["withdrawn"] = api_serializers.WithdrawalSerializer(
@@ -398,7 +398,7 @@ def viewset_for(resource):
             summary=f"Published {name}",
             description=resource.description,
             parameters=[resource.filter_class, *VALIDATORS],
-            responses={200: paginated(f"{resource.model.__name__}Page", record(many=True), withdrawn=True), **ERRORS},
+            responses={200: paginated(f"{resource.model.__name__}Page", record, withdrawn=True), **ERRORS},
             tags=[str(name)],
         ),
         retrieve=extend_schema(
@@ -486,7 +486,7 @@ class WithdrawalFilter(serializers.Serializer):
         "merged into another record, or deleted. Remove them. A record published again leaves this list (and "
         "is back in its own). Oldest withdrawal first, with the same cursor pagination and validators as every list.",
         parameters=[WithdrawalFilter, *VALIDATORS],
-        responses={200: paginated("WithdrawalPage", api_serializers.WithdrawalSerializer(many=True)), **ERRORS},
+        responses={200: paginated("WithdrawalPage", api_serializers.WithdrawalSerializer), **ERRORS},
         tags=["withdrawals"],
     )
 )

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from api import webhooks
-from api.models import PartnerKey, WebhookDelivery, WebhookSubscription
+from api.models import PartnerKey, WebhookDelivery, WebhookSubscription, Withdrawal
 from articles.models import Condition
 from review import workflow
 from tests import factories
@@ -230,3 +230,24 @@ def test_editors_and_reviewers_cannot_see_webhooks_or_withdrawals(client, editor
         client.force_login(user)
         for name in ("webhooksubscription", "webhookdelivery", "withdrawal"):
             assert client.get(reverse(f"admin:api_{name}_changelist")).status_code == 403
+
+
+def test_the_webhook_and_withdrawal_admin_pages_open_for_a_superuser(
+    admin_client, subscription, full_article, reviewer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.perform(Condition.objects.get(slug="itp"), "unpublish", reviewer, "Out of date.")
+    delivery = WebhookDelivery.objects.filter(event="withdrawn").get()
+    withdrawal = Withdrawal.objects.get()
+    pages = {
+        reverse("admin:api_webhooksubscription_changelist"): "St Example Hospital",
+        reverse("admin:api_webhooksubscription_add"): "Events sent",
+        reverse("admin:api_webhookdelivery_changelist"): "Waiting to be sent",
+        reverse("admin:api_webhookdelivery_change", args=[delivery.pk]): str(delivery.message_id),
+        reverse("admin:api_withdrawal_changelist"): "Immune thrombocytopenia",
+        reverse("admin:api_withdrawal_change", args=[withdrawal.pk]): "Out of date.",
+    }
+    for url, text in pages.items():
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+        assert text in response.content.decode(), url

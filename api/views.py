@@ -3,7 +3,9 @@ The syndication API: read-only resources over what readers may see (``published(
 
 Each resource is one line of :data:`RESOURCES`; its queryset, serializer and prefetches all come from the
 model's ``reviewed_content`` declaration. Every answer carries an ``ETag`` (a hash of the body) and a
-``Last-Modified`` (the latest change among the records it shows) and answers conditional requests with 304.
+``Last-Modified`` (the latest change among the records it shows; for a list, also among those that left it) and
+answers conditional requests with 304. What readers can no longer see is listed as withdrawn (:class:`Withdrawal`,
+written by :mod:`api.sync`): next to an incremental sync's first page, and as a resource of its own.
 """
 
 import datetime
@@ -121,11 +123,29 @@ class WithdrawalPagination(SyncCursorPagination):
     ordering = ("withdrawn_at", "id")
 
 
+class SinceField(serializers.DateTimeField):
+    """
+    A moment to sync from (ISO 8601). Every RFC 3339 date-time is one: a moment before the year 1 or after 9999
+    once in UTC (“0001-01-01T00:00:00+05:00”) means from the beginning, or not yet.
+    """
+
+    def enforce_timezone(self, value):
+        try:
+            return super().enforce_timezone(value)
+        except serializers.ValidationError:
+            if value.tzinfo is None or value.year not in (1, 9999):
+                raise
+            edge = datetime.datetime.min if value.year == 1 else datetime.datetime.max
+            return edge.replace(tzinfo=datetime.UTC)
+
+
 class FilterSerializer(serializers.Serializer):
     """The query parameters every resource understands."""
 
-    modified_since = serializers.DateTimeField(
-        required=False, help_text="Only records saved at or after this time (ISO 8601), for incremental sync."
+    modified_since = SinceField(
+        required=False,
+        help_text="Only records changed at or after this time (ISO 8601), for incremental sync; the first page "
+        "also lists the records of this kind withdrawn since then.",
     )
     reviewed_since = serializers.DateField(
         required=False, help_text="Only records last reviewed on or after this date."
@@ -265,7 +285,7 @@ VALIDATORS = [
         _HEADER,
         required=True,
         response=[429],
-        description="Seconds until a request is counted again.",
+        description="Seconds to wait before asking again.",
     ),
     OpenApiParameter(
         "WWW-Authenticate", str, _HEADER, required=True, response=[401], description="`Api-Key`: how to send a key."
@@ -355,7 +375,7 @@ class ReviewedViewSet(DatedBySerializerMixin, ConditionalResponseMixin, viewsets
             return []
         withdrawals = Withdrawal.objects.of(self.model).current().since(since)
         withdrawals = withdrawals.select_related("content_type").prefetch_related("replaced_by")
-        return api_serializers.WithdrawalSerializer(withdrawals, many=True, context=self.get_serializer_context()).data
+        return api_serializers.WithdrawalSerializer(withdrawals, many=True, context=self._context).data
 
 
 @dataclass
@@ -428,7 +448,7 @@ ICD10_PATH_PATTERN = r"^[A-Za-z][0-9][0-9A-Za-z](\.?[0-9A-Za-z]{1,4})?$"
 @action(detail=False, url_path=r"icd10/(?P<code>[^/]+)", url_name="icd10")
 def by_icd10(self, request, code):
     try:
-        if not re.fullmatch(ICD10_PATH_PATTERN.strip("^$"), code):
+        if not re.fullmatch(ICD10_PATH_PATTERN, code):
             raise InvalidCode(f"“{code[:20]}” is not an ICD-10 code; codes look like “D69.3”.")
         code = normalize_icd10(code)
     except InvalidCode as error:
@@ -468,7 +488,7 @@ KINDS = {name: resource for resource in RESOURCES for name in (resource.prefix, 
 
 
 class WithdrawalFilter(serializers.Serializer):
-    since = serializers.DateTimeField(
+    since = SinceField(
         required=False,
         help_text="Only records withdrawn at or after this time (ISO 8601): the start of your last sync.",
     )

@@ -216,6 +216,8 @@ def ids(client, url, **params):
         ({"kind": "<script>"}, "kind"),
         ({"cursor": "bm90IGEgY3Vyc29y"}, "cursor"),
         ({"cursor": "%%%"}, "cursor"),
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "201"}, "page_size"),
     ],
 )
 def test_bad_parameters_get_a_400_that_names_them(client, full_article, params, field):
@@ -223,6 +225,11 @@ def test_bad_parameters_get_a_400_that_names_them(client, full_article, params, 
     assert response.status_code == 400
     assert field in response.json()
     assert response["Content-Type"] == "application/json"
+
+
+def test_any_rfc_3339_moment_is_a_place_to_sync_from(client, full_article):
+    assert ids(client, "/api/v1/articles/", modified_since="0001-01-01T00:00:00+23:59") == [full_article.pk]
+    assert ids(client, "/api/v1/articles/", modified_since="9999-12-31T23:59:59-23:59") == []
 
 
 def test_a_cursor_walks_every_record_once(client, full_article):

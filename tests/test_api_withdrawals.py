@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from django.utils.http import http_date
 
 from api.models import Withdrawal
 from articles.models import Article, Condition, Contributor, SideEffect
@@ -226,3 +227,14 @@ def test_an_unpublished_record_with_a_tombstone_is_still_refused_by_address(clie
     workflow.perform(SideEffect.objects.get(slug="headache"), "unpublish", reviewer, "Rewritten elsewhere.")
     assert client.get("/api/v1/side-effects/headache/").status_code == 404
     assert SideEffect.objects.get(slug="headache").status == Status.UNPUBLISHED
+
+
+def test_a_sync_pages_date_counts_the_sources_its_records_cite(client, full_article, reviewer):
+    workflow.perform(factories.ArticleFactory(slug="old-news"), "unpublish", reviewer, "Superseded.")
+    cited = timezone.now() + datetime.timedelta(minutes=1)
+    Source.objects.filter(citations__object_id=full_article.pk).update(modified_at=cited)
+
+    response = client.get("/api/v1/articles/", {"modified_since": "2000-01-01T00:00:00Z"})
+
+    assert [withdrawn["slug"] for withdrawn in response.json()["withdrawn"]] == ["old-news"]
+    assert response["Last-Modified"] == http_date(int(cited.timestamp()))

@@ -102,7 +102,10 @@ def shown_by(record):
 
 
 def touch(shown):
-    """Give the records in ``shown`` (see :func:`shown_by`) a new ``modified``, without sending any signal."""
+    """
+    Give the records in ``shown`` (see :func:`shown_by`) a new ``modified``, without sending any signal, and tell
+    webhook subscribers they were updated.
+    """
     for model, pks in shown.items():
         model.objects.filter(pk__in=pks).update(modified_at=change_stamp(model))
     webhooks.announce_records(Event.UPDATED, shown)

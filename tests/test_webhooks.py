@@ -199,6 +199,29 @@ def test_a_revoked_partner_key_stops_its_deliveries(
     assert WebhookDelivery.objects.get().state == "pending"
 
 
+def test_deliver_webhooks_with_loop_keeps_looking_until_stopped(
+    receiver, subscription, publish_through_review, django_capture_on_commit_callbacks, monkeypatch
+):
+    waits = []
+
+    def sleep(seconds):
+        waits.append(seconds)
+        if len(waits) == 1:  # a publication while the sender waits
+            with django_capture_on_commit_callbacks(execute=True):
+                publish_through_review(factories.ConditionFactory(draft=True, slug="later"))
+        else:
+            raise KeyboardInterrupt  # the process manager stops it
+
+    monkeypatch.setattr("api.management.commands.deliver_webhooks.time.sleep", sleep)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_through_review(factories.ConditionFactory(draft=True, slug="first"))
+
+    call_command("deliver_webhooks", "--loop", "--interval", "3")
+
+    assert waits == [3, 3]
+    assert [message["body"]["data"]["slug"] for message in receiver.received] == ["first", "later"]
+
+
 def test_deliver_webhooks_needs_the_sites_address(settings):
     settings.SITE_URL = ""
     with pytest.raises(CommandError, match="SITE_URL"):

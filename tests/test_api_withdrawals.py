@@ -6,6 +6,8 @@ validators of every answer it left (or that linked it) move, and the records tha
 import datetime
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from django.utils.http import http_date
 
@@ -238,3 +240,37 @@ def test_a_sync_pages_date_counts_the_sources_its_records_cite(client, full_arti
 
     assert [withdrawn["slug"] for withdrawn in response.json()["withdrawn"]] == ["old-news"]
     assert response["Last-Modified"] == http_date(int(cited.timestamp()))
+
+
+def test_the_upgrade_lists_records_withdrawn_before_it(transactional_db, client):
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    before = [node for node in latest if node[0] != "api"] + [("api", "0002_withdrawals_and_webhooks")]
+    executor.migrate(before)
+    executor.loader.build_graph()
+    old = executor.loader.project_state(before).apps
+    last_week = timezone.now() - datetime.timedelta(days=7)
+    Condition = old.get_model("articles", "Condition")
+    gone = Condition.objects.create(
+        name="Zebra syndrome", slug="zebra", summary="…", status="unpublished", published_at=last_week
+    )
+    Condition.objects.create(name="Never shown", slug="never", summary="…", status="archived")
+    ContentType = old.get_model("contenttypes", "ContentType")
+    old.get_model("review", "ReviewEvent").objects.create(
+        content_type=ContentType.objects.get(app_label="articles", model="condition"),
+        object_id=gone.pk,
+        action="unpublish",
+        comment="The advice was wrong.",
+    )
+    upgraded = timezone.now()
+
+    executor.loader.build_graph()
+    executor.migrate(latest)
+
+    [withdrawn] = client.get("/api/v1/withdrawals/", {"since": upgraded.isoformat()}).json()["results"]
+    assert (withdrawn["slug"], withdrawn["reason"], withdrawn["comment"]) == (
+        "zebra",
+        "unpublished",
+        "The advice was wrong.",
+    )
+    assert withdrawn["api_url"] == "http://testserver/api/v1/conditions/zebra/"

@@ -213,6 +213,8 @@ def test_deliver_webhooks_with_loop_keeps_looking_until_stopped(
             raise KeyboardInterrupt  # the process manager stops it
 
     monkeypatch.setattr("api.management.commands.deliver_webhooks.time.sleep", sleep)
+    # Between passes the command drops stale connections; the test's own must outlive them, as for a request.
+    monkeypatch.setattr("api.management.commands.deliver_webhooks.close_old_connections", lambda: None)
     with django_capture_on_commit_callbacks(execute=True):
         publish_through_review(factories.ConditionFactory(draft=True, slug="first"))
 

@@ -222,8 +222,9 @@ class ReviewedSerializer(serializers.ModelSerializer):
     canonical_url = serializers.SerializerMethodField(help_text="The canonical address of the reader's page.")
     api_url = serializers.SerializerMethodField()
     modified = serializers.DateTimeField(
-        source="modified_at",
-        help_text="Changes when the record is saved, and when a record it shows is published, changed or withdrawn.",
+        source="changed_at",
+        help_text="Changes when the record is saved or goes live, and when a record it shows is published, changed "
+        "or withdrawn.",
     )
     published = serializers.DateTimeField(source="published_at")
     last_updated = serializers.DateField(source="updated_on", allow_null=True, help_text="“Last updated” as shown.")

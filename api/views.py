@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Prefetch, Q
+from django.db.models.functions import Greatest
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
@@ -52,7 +53,7 @@ class SyncCursorPagination(pagination.CursorPagination):
     to walk backwards. Any cursor that fits the pattern is a place in the list; anything else is refused with 400.
     """
 
-    ordering = ("modified_at", "id")
+    ordering = ("changed_at", "id")
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
@@ -154,7 +155,7 @@ class FilterSerializer(serializers.Serializer):
     def apply(self, queryset):
         data = self.validated_data
         if "modified_since" in data:
-            queryset = queryset.filter(modified_at__gte=data["modified_since"])
+            queryset = queryset.filter(changed_at__gte=data["modified_since"])
         if "reviewed_since" in data:
             queryset = queryset.filter(last_reviewed_on__gte=data["reviewed_since"])
         return queryset
@@ -194,8 +195,13 @@ class SourceFilter(FilterSerializer):
 
 
 def published_queryset(model):
-    """``model.objects.published()`` with everything its declared content shows, unpublished records left out."""
-    queryset = model.objects.published().select_related("fact_checker", "medical_reviewer")
+    """
+    ``model.objects.published()`` with everything its declared content shows, unpublished records left out, and
+    ``changed_at``: when partners could first see the record as it is, its ``modified``. That is when it was last
+    saved, or when it went live if that came later (a publication set for a later time changes no row then).
+    """
+    queryset = model.objects.published().annotate(changed_at=Greatest("modified_at", "published_at"))
+    queryset = queryset.select_related("fact_checker", "medical_reviewer")
     for part in parts(model):
         related = part.field.related_model
         if part.kind == FIELD and part.field.is_relation:

@@ -80,7 +80,7 @@ def _records_data(shown, kinds):
                     "name": str(record),
                     "api_url": api_url(record, None),
                     "canonical_url": record.get_absolute_url(),
-                    "modified": record.modified_at.isoformat(),
+                    "modified": max(record.modified_at, record.published_at).isoformat(),
                 }
             )
     return data

@@ -28,6 +28,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from review.models import Status
+
 from .models import WebhookDelivery, WebhookSubscription
 
 logger = logging.getLogger(__name__)
@@ -71,7 +73,8 @@ def _records_data(shown, kinds):
 
     data = []
     for model, pks in shown.items():
-        for record in model.objects.published().filter(pk__in=pks).order_by("pk"):
+        # Published, or published for a later time (whose message waits until then).
+        for record in model.objects.filter(pk__in=pks, status=Status.PUBLISHED).order_by("pk"):
             data.append(
                 {
                     "kind": kinds[model].prefix,

@@ -5,6 +5,7 @@ publication. A real HTTP server on a free local port receives them and checks ev
 """
 
 import base64
+import datetime
 import hashlib
 import hmac
 import json
@@ -118,6 +119,22 @@ def test_a_publication_is_posted_signed_and_retried_after_a_failure(
         "canonical_url": "https://ivig.example.org/conditions/zebra/",
         "modified": Condition.objects.get(pk=condition.pk).modified_at.isoformat(),
     }
+
+
+def test_a_publication_set_for_later_is_posted_when_it_goes_live(
+    receiver, subscription, publish_through_review, django_capture_on_commit_callbacks
+):
+    live_at = timezone.now() + datetime.timedelta(hours=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_through_review(factories.ConditionFactory(draft=True, slug="zebra"), at=live_at)
+
+    deliver()
+    assert receiver.received == []
+    assert WebhookDelivery.objects.get().next_attempt_at == live_at
+
+    WebhookDelivery.objects.update(next_attempt_at=timezone.now())  # its time has come
+    deliver()
+    assert [message["body"]["data"]["slug"] for message in receiver.received] == ["zebra"]
 
 
 def test_an_unpublish_is_posted_as_a_withdrawal_and_the_linking_record_as_updated(

@@ -6,4 +6,6 @@ class ApiConfig(AppConfig):
     verbose_name = "Syndication API"
 
     def ready(self):
-        from . import schema  # noqa: F401  (registers the partner key with drf-spectacular)
+        from . import schema, sync  # noqa: F401  (importing schema registers the partner key with drf-spectacular)
+
+        sync.connect()

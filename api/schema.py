@@ -6,7 +6,10 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 class PartnerKeyScheme(OpenApiAuthenticationExtension):
     target_class = "api.access.PartnerKeyAuthentication"
     name = "PartnerKey"
-    optional = True  # anonymous clients are served too, under a tighter limit
+
+    def get_security_requirement(self, auto_schema):
+        # The key is optional: anonymous clients are served too, under a tighter limit ({} is "no key").
+        return [{self.name: []}, {}]
 
     def get_security_definition(self, auto_schema):
         return {

@@ -24,7 +24,9 @@ from review.content import FIELD, MANY, parts
 from review.models import Reviewed
 from richtext.fields import plain_text
 
-# model → (route basename, lookup field); filled in by api.views when the resources are declared.
+from .models import Withdrawal
+
+# model → (route basename, lookup field, resource name); filled in by api.views when the resources are declared.
 ROUTES = {}
 
 
@@ -32,7 +34,7 @@ def api_url(obj, request):
     route = ROUTES.get(type(obj))
     if route is None:
         return None
-    basename, lookup = route
+    basename, lookup, _name = route
     try:
         path = reverse(f"api:{basename}-detail", kwargs={lookup: getattr(obj, lookup)})
     except NoReverseMatch:
@@ -46,8 +48,18 @@ def reader_url(obj, request):
 
 
 def note_modified(context, obj):
-    """Remember the latest change among the records a response shows: its ``Last-Modified``."""
+    """
+    Remember the latest change among the records a response shows: its ``Last-Modified``. A record changes when
+    it is saved and when it goes live (a publication set for a later time changes nothing in its row then).
+    """
     stamp = getattr(obj, "modified_at", None)
+    published = getattr(obj, "published_at", None)
+    if stamp is not None and published is not None:
+        stamp = max(stamp, published)
+    note_moment(context, stamp)
+
+
+def note_moment(context, stamp):
     if stamp is not None and (context.get("last_modified") is None or stamp > context["last_modified"]):
         context["last_modified"] = stamp
 
@@ -209,7 +221,11 @@ class ReviewedSerializer(serializers.ModelSerializer):
 
     canonical_url = serializers.SerializerMethodField(help_text="The canonical address of the reader's page.")
     api_url = serializers.SerializerMethodField()
-    modified = serializers.DateTimeField(source="modified_at", help_text="Changes whenever the record is saved.")
+    modified = serializers.DateTimeField(
+        source="changed_at",
+        help_text="Changes when the record is saved or goes live, and when a record it shows is published, changed "
+        "or withdrawn.",
+    )
     published = serializers.DateTimeField(source="published_at")
     last_updated = serializers.DateField(source="updated_on", allow_null=True, help_text="“Last updated” as shown.")
     review = ReviewSerializer(source="*")
@@ -291,6 +307,58 @@ def serializer_for(model, extra=None):
         attrs["__doc__"] = f"A published {model._meta.verbose_name} with its reviewed content and review metadata."
         _serializers[model] = type(f"{model.__name__}Serializer", (ReviewedSerializer,), attrs)
     return _serializers[model]
+
+
+class WithdrawalSerializer(serializers.ModelSerializer):
+    """
+    A record partners may hold that readers can no longer see: remove it. Its addresses are where it was; they
+    now answer 404.
+    """
+
+    kind = serializers.SerializerMethodField(help_text="The resource it was listed in, e.g. “conditions”.")
+    id = serializers.IntegerField(source="object_id", help_text="Its id, as in that resource.")
+    slug = serializers.SerializerMethodField(help_text="Its slug, for the kinds addressed by one.")
+    api_url = serializers.SerializerMethodField(help_text="Where the API served it.")
+    canonical_url = serializers.SerializerMethodField(help_text="Where readers saw it.")
+    withdrawn = serializers.DateTimeField(source="withdrawn_at", help_text="When readers stopped seeing it.")
+    reason = serializers.ChoiceField(
+        choices=Withdrawal.Reason.choices,
+        help_text="unpublished or archived by a reviewer, merged into another record, or deleted.",
+    )
+    comment = serializers.CharField(help_text="Why, in the reviewer's words; or which record it was merged into.")
+    replaced_by = LinkField(help_text="For a merge, the record that replaces it (while that one is published).")
+
+    class Meta:
+        model = Withdrawal
+        fields = [
+            "kind",
+            "id",
+            "slug",
+            "name",
+            "api_url",
+            "canonical_url",
+            "withdrawn",
+            "reason",
+            "comment",
+            "replaced_by",
+        ]
+
+    def get_kind(self, obj) -> str:
+        route = ROUTES.get(obj.content_type.model_class())
+        return route[2] if route else obj.content_type.model
+
+    def get_slug(self, obj) -> str | None:
+        return obj.slug or None
+
+    def _absolute(self, path):
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request and path else path
+
+    def get_api_url(self, obj) -> str:
+        return self._absolute(obj.api_path)
+
+    def get_canonical_url(self, obj) -> str:
+        return self._absolute(obj.reader_path)
 
 
 class ErrorSerializer(serializers.Serializer):

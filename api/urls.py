@@ -3,13 +3,14 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from .views import VIEWSETS
+from .views import VIEWSETS, WithdrawalViewSet
 
 app_name = "api"
 
 router = SimpleRouter()
 for resource, viewset in VIEWSETS:
     router.register(resource.prefix, viewset, basename=resource.basename)
+router.register("withdrawals", WithdrawalViewSet, basename="withdrawal")
 
 urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),

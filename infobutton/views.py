@@ -8,7 +8,9 @@ from rest_framework import exceptions
 from rest_framework.views import APIView
 
 from api.access import AnonymousRateThrottle, PartnerKeyAuthentication, PartnerKeyRateThrottle
+from api.sync import last_change
 from api.views import ConditionalResponseMixin
+from articles.models import Article, Condition
 from references.markers import strip_markers
 
 from . import request as infobutton_request
@@ -43,7 +45,9 @@ class InfobuttonView(ConditionalResponseMixin, APIView):
             return self.error(400, str(error))
         match = find_conditions(asked.code, asked.display_name)
         records = entries_for(match)
-        self.last_modified = max((record.modified_at for record in records), default=None)
+        # Which pages answer depends on every published condition and article: one withdrawn, added or changed
+        # anywhere may change this answer, so its date moves with the latest of them (withdrawals included).
+        self.last_modified = last_change(Condition, Article)
         base = request.build_absolute_uri("/")
         feed = {
             "lang": "en",

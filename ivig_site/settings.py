@@ -375,6 +375,13 @@ API_LICENCE = env.str(
     default="© IVIG Patient Guide. Partners may show this content unchanged, with its attribution and review dates.",
 )
 API_ATTRIBUTION = env.str("API_ATTRIBUTION", default="Reviewed content from {site}: {url}")
+# Partners' webhooks (sent by `manage.py deliver_webhooks`): the site's public address, which makes the links in
+# each message whole (no request gives it there); seconds to wait for a partner's answer; attempts before giving
+# up; and the wait after the first failed attempt, doubled after each further one.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_SECONDS = env.int("WEBHOOK_RETRY_SECONDS", default=60)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.access.PartnerKeyAuthentication"],

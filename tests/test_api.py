@@ -218,6 +218,8 @@ def ids(client, url, **params):
         ({"kind": "<script>"}, "kind"),
         ({"cursor": "bm90IGEgY3Vyc29y"}, "cursor"),
         ({"cursor": "%%%"}, "cursor"),
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "201"}, "page_size"),
     ],
 )
 def test_bad_parameters_get_a_400_that_names_them(client, full_article, params, field):
@@ -225,6 +227,27 @@ def test_bad_parameters_get_a_400_that_names_them(client, full_article, params, 
     assert response.status_code == 400
     assert field in response.json()
     assert response["Content-Type"] == "application/json"
+
+
+def test_a_record_published_for_later_is_in_the_sync_from_before_it_went_live(client, full_article):
+    now = timezone.now()
+    Article.objects.filter(pk=full_article.pk).update(modified_at=now - datetime.timedelta(days=2))
+    # Saved and published for a later time an hour ago; live since a moment ago. A partner synced in between.
+    scheduled = factories.ArticleFactory(slug="scheduled")
+    Article.objects.filter(pk=scheduled.pk).update(
+        modified_at=now - datetime.timedelta(hours=1), published_at=now - datetime.timedelta(seconds=1)
+    )
+    synced = now - datetime.timedelta(minutes=30)
+
+    results = client.get("/api/v1/articles/", {"modified_since": synced.isoformat()}).json()["results"]
+
+    assert [record["slug"] for record in results] == ["scheduled"]
+    assert results[0]["modified"] == client.get("/api/v1/articles/scheduled/").json()["published"]
+
+
+def test_any_rfc_3339_moment_is_a_place_to_sync_from(client, full_article):
+    assert ids(client, "/api/v1/articles/", modified_since="0001-01-01T00:00:00+23:59") == [full_article.pk]
+    assert ids(client, "/api/v1/articles/", modified_since="9999-12-31T23:59:59-23:59") == []
 
 
 def test_a_cursor_walks_every_record_once(client, full_article):

@@ -225,6 +225,7 @@ COMMANDS = {
     "rebuild_search_index": ([], {}),
     "list_overdue_reviews": ([], {}),
     "create_dev_admin": ([], {}),
+    "deliver_webhooks": ([], {}),
     "backup_site": "Reads the database into an archive and writes no row (tests/test_backup.py); SQLite's online "
     "backup cannot copy a database from inside the test's open transaction.",
     "restore_site": "Replaces the whole database with a backup, review history included: every record returns to a "

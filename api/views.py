@@ -24,6 +24,7 @@ from rest_framework.response import Response
 
 from articles.models import Article, Condition, Contributor, Product, SideEffect
 from infobutton.codes import InvalidCode, normalize_icd10
+from ivig_site.numbers import whole_number
 from references.models import Citation, Source
 from review.content import CHILDREN, FIELD, MANY, parts
 from review.models import Reviewed
@@ -60,9 +61,10 @@ class SyncCursorPagination(pagination.CursorPagination):
         asked = request.query_params.get(self.page_size_query_param)
         if asked is None:
             return self.page_size
-        if not asked.isascii() or not asked.isdigit() or int(asked) < 1:
+        number = whole_number(asked, minimum=1)
+        if number is None:
             raise exceptions.ValidationError({"page_size": ["A page size is a whole number from 1."]})
-        return min(int(asked), self.max_page_size)
+        return min(number, self.max_page_size)
 
     invalid_cursor_message = "This cursor is not one we gave out; start again without it."
 

@@ -239,6 +239,21 @@ def test_a_stored_citation_marker_with_a_number_that_is_not_one_does_not_break_t
     assert "[cite:" not in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "query",
+    [{"published_at__year": str(10**30)}, {"published_at__year": "9999"},
+     {"published_at__year": "9999", "published_at__month": "12", "published_at__day": "31"},
+     {"published_at__year": "٣"}, {"published_at__year": "2025", "published_at__month": "²"}],
+)  # fmt: skip
+def test_a_date_drill_down_beyond_the_calendar_is_an_invalid_filter(query):
+    client = browser(member_of("Editors"))
+
+    response = client.get("/admin/articles/article/", query)
+
+    assert response.status_code in {200, 302}
+    assert response.status_code == 200 or response["Location"].endswith("?e=1")
+
+
 def read_one(text, fmt):
     [record] = read_references(text, fmt)
     return record

@@ -34,6 +34,7 @@ from rest_framework.utils.urls import replace_query_param
 
 from articles.models import Article, Condition, Contributor, Product, SideEffect
 from infobutton.codes import InvalidCode, normalize_icd10
+from ivig_site.numbers import whole_number
 from references.models import Citation, Source
 from review.content import CHILDREN, FIELD, MANY, parts
 from review.models import Reviewed
@@ -91,9 +92,10 @@ class SyncCursorPagination(pagination.CursorPagination):
         asked = request.query_params.get(self.page_size_query_param)
         if asked is None:
             return self.page_size
-        if not asked.isascii() or not asked.isdigit() or not 1 <= int(asked) <= self.max_page_size:
+        number = whole_number(asked, minimum=1, maximum=self.max_page_size)
+        if number is None:
             raise exceptions.ValidationError({"page_size": [self.page_size_message]})
-        return int(asked)
+        return number
 
     def get_schema_operation_parameters(self, view):
         return [

@@ -2,11 +2,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, IntegerField, Prefetch, Value
+from django.http import Http404
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 
 from feedback.forms import FeedbackForm
+from ivig_site.numbers import whole_number
 from review.rendering import with_stored_parts
 
 from .models import Article, Condition, Contributor, Product, ProductSideEffect, SideEffect
@@ -63,9 +65,7 @@ class ArticlePaginator(Paginator):
 
 def article_page(request, articles, param="page"):
     """The page of ``articles`` the ``param`` query parameter asks for; anything but a page number shows page 1."""
-    number = request.GET.get(param, "")
-    number = int(number) if number.isdigit() and 0 < int(number) < 100_000 else 1
-    return ArticlePage(articles, number)
+    return ArticlePage(articles, whole_number(request.GET.get(param, ""), minimum=1, maximum=99_999) or 1)
 
 
 def with_review_note(queryset):
@@ -131,6 +131,13 @@ class ArticleListView(ListView):
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
+
+    def paginate_queryset(self, queryset, page_size):
+        # Django's int() would read "٣" as page 3: a page number is ASCII digits, as everywhere else.
+        asked = self.request.GET.get(self.page_kwarg, "1")
+        if asked != "last" and whole_number(asked, minimum=1) is None:
+            raise Http404("There is no such page of articles.")
+        return super().paginate_queryset(queryset, page_size)
 
 
 class ArticleDetailView(PreviewMixin, DetailView):

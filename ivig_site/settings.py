@@ -231,16 +231,24 @@ AUTHENTICATION_BACKENDS = [
     "ops.auth.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# django-axes: after AXES_FAILURE_LIMIT wrong passwords from one address, or for one username, further
-# logins are refused for AXES_COOLOFF_TIME hours. Unlock early with `manage.py axes_reset_username NAME`
-# or `manage.py axes_reset_ip ADDRESS` (see the README's "Operations").
+# django-axes, with ops/auth.py: after AXES_FAILURE_LIMIT wrong passwords from one address (for one username or
+# many), logins from that address are refused for AXES_COOLOFF_TIME hours. A username is never locked everywhere:
+# after LOGIN_SLOWDOWN_AFTER wrong passwords for it from anywhere, each further try from an address it never
+# logged in from waits twice as long as the last, up to LOGIN_SLOWDOWN_MAX_WAIT seconds. Unlock early with
+# `manage.py axes_reset_username NAME` or `manage.py axes_reset_ip ADDRESS` (see the README's "Operations").
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_HANDLER = "ops.auth.LoginAttempts"
+AXES_USERNAME_CALLABLE = "ops.auth.attempted_username"
 AXES_RESET_ON_SUCCESS = True
+# A refused try is not counted: the owner waiting out a slow-down must not lock their own address by retrying.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "ops.clientip.client_ip"
-AXES_LOCKOUT_TEMPLATE = "ops/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "ops.auth.lockout_response"
 AXES_VERBOSE = False
+LOGIN_SLOWDOWN_AFTER = env.int("LOGIN_SLOWDOWN_AFTER", default=10)
+LOGIN_SLOWDOWN_MAX_WAIT = env.int("LOGIN_SLOWDOWN_MAX_WAIT_SECONDS", default=15 * 60)
 
 # --- Content-Security-Policy and Permissions-Policy ----------------------------------
 # Readers' pages load everything from our own origin and run no inline script (JSON-LD is data, not script).

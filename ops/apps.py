@@ -11,3 +11,4 @@ class OpsConfig(AppConfig):
         patches.tolerate_invalid_autocomplete_values()
         patches.tolerate_invalid_action_selection()
         patches.refuse_out_of_range_choices()
+        patches.refuse_dates_beyond_the_calendar()

@@ -1,7 +1,8 @@
 """Fixes to Django itself, applied once at startup and kept here so they are easy to drop after an upgrade."""
 
 from django.contrib.admin import helpers
-from django.contrib.admin.options import ModelAdmin
+from django.contrib.admin.options import IncorrectLookupParameters, ModelAdmin
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteMixin
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -91,3 +92,24 @@ def refuse_out_of_range_choices():
 
     _check_values.tolerates_invalid_values = True
     ModelMultipleChoiceField._check_values = _check_values
+
+
+def refuse_dates_beyond_the_calendar():
+    """
+    A changelist's date drill-down builds a date from ``published_at__year`` and friends and catches only the
+    ValueError of a wrong one: a year such as 10**30 raises OverflowError, and the year 9999 (whose next year
+    does not exist) a ValueError outside the check, both server errors. Treat them as the wrong filter they are:
+    the admin then shows the list with its "invalid filter" message, as for any other.
+    """
+    original = ChangeList.get_filters
+    if getattr(original, "tolerates_invalid_values", False):
+        return
+
+    def get_filters(self, request):
+        try:
+            return original(self, request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+    get_filters.tolerates_invalid_values = True
+    ChangeList.get_filters = get_filters

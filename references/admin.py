@@ -17,6 +17,7 @@ from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ivig_site.numbers import whole_number
 from review import workflow
 from review.admin import BatchedAutocompleteInlineMixin, ReviewedAdmin
 from review.content import snapshot
@@ -27,6 +28,7 @@ from . import services
 from .crossref import CrossrefError
 from .formatting import format_reference, format_source
 from .forms import ImportForm, record_key
+from .importers import MAX_RECORDS
 from .markers import broken_markers, cited_fields, render_record_text, sync_citations, unknown_keys
 from .models import Citation, Source, SourceAuthor
 from .views import SourceDetailView, export_response
@@ -263,11 +265,12 @@ class SourceAdmin(ReviewedAdmin):
         if request.method == "POST" and form.is_valid():
             article = form.cleaned_data["cite_in"]
             preview = form.records
-            updates = {int(number) for number in request.POST.getlist("update") if number.isdigit()}
+            # Record numbers as the preview's checkboxes post them; anything else is no record.
+            updates = {whole_number(number, 1, MAX_RECORDS) for number in request.POST.getlist("update")} - {None}
             if "import" in request.POST and updates:
                 return self._update_from_import(request, preview, updates)
             if "import" in request.POST:
-                chosen = {int(number) for number in request.POST.getlist("selected") if number.isdigit()}
+                chosen = {whole_number(number, 1, MAX_RECORDS) for number in request.POST.getlist("selected")} - {None}
                 try:
                     result = services.import_references(preview, chosen, by=request.user, cite_in=article)
                 except ValidationError as error:

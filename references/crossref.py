@@ -5,7 +5,6 @@ The server may have no internet connection; every failure becomes a :class:`Cros
 says in plain words what happened, for the admin to show. Nothing here writes to the database.
 """
 
-import datetime
 import json
 from html import unescape
 from urllib.error import HTTPError, URLError
@@ -16,9 +15,11 @@ from django.conf import settings
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from ivig_site.numbers import whole_number
+
 from . import records
 from .identifiers import normalize_doi
-from .records import Name, Reference, clean_text, normalize_pages
+from .records import Name, Reference, calendar_date, clean_text, normalize_pages
 
 MAX_BYTES = 2 * 1024 * 1024
 KINDS = {
@@ -86,12 +87,8 @@ def _date(message):
         parts = (message.get(name) or {}).get("date-parts") or [[]]
         parts = [part for part in parts[0] if part is not None]
         if parts:
-            year = int(parts[0])
-            try:
-                full = datetime.date(*(int(part) for part in parts[:3])) if len(parts) >= 3 else None
-            except ValueError:
-                full = None
-            return year, full
+            # A year out of range is kept, for the source's own check to name it; the date only if it is one.
+            return whole_number(parts[0]), calendar_date(*parts[:3]) if len(parts) >= 3 else None
     return None, None
 
 

@@ -3,6 +3,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ivig_site.numbers import whole_number
 from review.models import EDITABLE_STATUSES
 
 from .importers import FORMAT_NAMES, read_references
@@ -42,8 +43,8 @@ class CitingRecordField(forms.ChoiceField):
         value = super().clean(value)
         if not value:
             return None
-        type_id, _sep, pk = value.partition("-")
-        return ContentType.objects.get_for_id(int(type_id)).get_object_for_this_type(pk=int(pk))
+        type_id, _sep, pk = value.partition("-")  # one of the choices, so two ids
+        return ContentType.objects.get_for_id(whole_number(type_id)).get_object_for_this_type(pk=whole_number(pk))
 
 
 class ImportForm(forms.Form):

@@ -11,10 +11,11 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
+# Digits are ASCII digits ([0-9], not \d, which also takes "١٠١٦"): what doi.org and PubMed know.
+DOI_PATTERN = re.compile(r"^10\.[0-9]{4,9}/\S+$")
 # "https://doi.org/", "http://dx.doi.org/", "www.doi.org/", "doi:", "DOI " (Springer's style)...
 _DOI_PREFIXES = re.compile(r"^(?:(?:https?://)?(?:dx\.|www\.)?doi\.org/|doi(?::\s*|\s+))", re.IGNORECASE)
-PMID_PATTERN = re.compile(r"^[1-9]\d{0,8}$")
+PMID_PATTERN = re.compile(r"^[1-9][0-9]{0,8}$")
 _PMID_PREFIX = re.compile(r"^pmid:?\s*", re.IGNORECASE)
 
 

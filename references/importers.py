@@ -27,10 +27,12 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from ivig_site.numbers import whole_number
+
 from . import records
 from .identifiers import normalize_doi, normalize_pmid
 from .models import Source, SourceAuthor
-from .records import Name, Reference, clean_citation_key, clean_text, normalize_pages
+from .records import Name, Reference, calendar_date, clean_citation_key, clean_text, normalize_pages
 
 RIS, BIBTEX, MEDLINE = "ris", "bibtex", "medline"
 FORMAT_NAMES = {
@@ -45,9 +47,10 @@ _RIS_TAG = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*)|)$")
 _MEDLINE_START = re.compile(r"^PMID- ")
 _MEDLINE_LINE = re.compile(r"^(?:[A-Z]{2,4} *- |      )")
 _BIBTEX_START = re.compile(r"^\s*@\s*([A-Za-z]+)\s*[{(]")
-_YEAR = re.compile(r"\b(\d{4})\b")
-_PMID_NOTE = re.compile(r"\bPMID:?\s*(\d{1,9})\b", re.IGNORECASE)
-_DOI_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/\S+)", re.IGNORECASE)
+# Digits are ASCII digits: \d would also take "٢٠١٧", which no export means and no reader could check.
+_YEAR = re.compile(r"(?<![0-9])([0-9]{4})(?![0-9])")
+_PMID_NOTE = re.compile(r"\bPMID:?\s*([0-9]{1,9})\b", re.IGNORECASE)
+_DOI_IN_TEXT = re.compile(r"\b(10\.[0-9]{4,9}/\S+)", re.IGNORECASE)
 _MEDLINE_DOI = re.compile(r"(\S+) \[doi\]")
 _ROMAN_PAGES = re.compile(r"^[ivxlcdm]+(?:-[ivxlcdm]+)?$", re.IGNORECASE)
 
@@ -195,16 +198,9 @@ def _first(entry, *names):
 
 
 def _ris_date(value):
-    """RIS dates: '2017', '2017///', '2017/03/01/', '2017-03-01' → (year, full date or None)."""
-    parts = [part for part in re.split(r"[/\-]", value or "") if part.strip()]
-    year = int(parts[0]) if parts and parts[0].strip().isdigit() else None
-    date = None
-    if len(parts) >= 3 and all(part.strip().isdigit() for part in parts[:3]):
-        try:
-            date = datetime.date(*(int(part) for part in parts[:3]))
-        except ValueError:
-            date = None
-    return year, date
+    """RIS dates: '2017', '2017///', '2017/03/01/', '2017-03-01' → (the year as written, full date or None)."""
+    parts = [part.strip() for part in re.split(r"[/\-]", value or "") if part.strip()]
+    return (parts[0] if parts else ""), (calendar_date(*parts[:3]) if len(parts) >= 3 else None)
 
 
 def _reference_from_ris(entry, record):
@@ -233,7 +229,7 @@ def _reference_from_ris(entry, record):
     reference.publisher = _first(entry, "publisher")
     year, year_date = _ris_date(_first(entry, "year", "publication_year"))
     date_year, date = _ris_date(_first(entry, "date"))
-    reference.year, reference.published_on = year or date_year, date or year_date
+    reference.year, reference.published_on = _read_year([year, date_year], record), date or year_date
     reference.volume = _first(entry, "volume")
     reference.issue = _first(entry, "number")
     start, end = _first(entry, "start_page"), _first(entry, "end_page")
@@ -247,7 +243,7 @@ def _reference_from_ris(entry, record):
 
 def _ris_pmid(entry):
     accession = _first(entry, "accession_number")
-    if accession.isdigit():
+    if accession.isascii() and accession.isdigit():
         return accession
     notes = [*entry.get("notes", []), _first(entry, "note")]
     for note in notes:
@@ -371,8 +367,7 @@ def _reference_from_bibtex(entry, record):
     reference.publisher = _latex(entry.get("publisher") or entry.get("institution") or entry.get("organization", ""))
     reference.doi = normalize_doi(_latex(entry.get("doi", "")))
     reference.url = clean_text(entry.get("url", ""))
-    year = _YEAR.search(entry.get("year", "") or entry.get("date", ""))
-    reference.year = int(year.group(1)) if year else None
+    reference.year = _read_year([entry.get("year", ""), entry.get("date", "")], record)
     reference.published_on = _iso_date(entry.get("date", "")) or _bibtex_date(entry)
     reference.volume = _latex(entry.get("volume", ""))
     reference.issue = _latex(entry.get("number") or entry.get("issue", ""))
@@ -399,16 +394,9 @@ def _iso_date(value):
 
 
 def _bibtex_date(entry):
-    month = clean_text(entry.get("month", "")).lower()[:3]
-    day = clean_text(entry.get("day", ""))
-    year = clean_text(entry.get("year", ""))
-    month_number = _MONTHS.get(month) or (int(month) if month.isdigit() else None)
-    if not (year.isdigit() and month_number and day.isdigit()):
-        return None
-    try:
-        return datetime.date(int(year), month_number, int(day))
-    except ValueError:
-        return None
+    month = clean_text(entry.get("month", "")).lower()
+    month_number = _MONTHS.get(month[:3]) or whole_number(month)
+    return calendar_date(clean_text(entry.get("year", "")), month_number, clean_text(entry.get("day", "")))
 
 
 # --- PubMed MEDLINE ----------------------------------------------------------------------------------------
@@ -449,8 +437,7 @@ def _reference_from_medline(entry, record):
         reference.authors.append(Name(clean_text(group)))
     reference.publication = _medline_text(entry.get("TA", "") or entry.get("JT", ""))
     published = _medline_text(entry.get("DP", ""))
-    year = _YEAR.match(published)
-    reference.year = int(year.group(1)) if year else None
+    reference.year = _read_year([published], record)
     try:
         reference.published_on = datetime.datetime.strptime(published, "%Y %b %d").date()
     except ValueError:
@@ -471,6 +458,28 @@ def _reference_from_medline(entry, record):
         reference.kind = records.BOOK
     reference.publisher = _medline_text(entry.get("PB", ""))
     return reference
+
+
+# --- Years, in every format ---------------------------------------------------------------------------------
+
+
+def _read_year(texts, record):
+    """
+    The first year (four digits standing alone) in ``texts``, the places a record may give it, in order. When
+    one holds text but none a year ("in press", "99999999999", "²⁰¹⁷"), the record gets a problem, so that
+    the editor sees why instead of a source silently saved without its year.
+    """
+    given = [clean_text(text) for text in texts if clean_text(text)]
+    for text in given:
+        found = _YEAR.search(text)
+        if found:
+            return whole_number(found.group(1))
+    if given:
+        record.problems.append(
+            _("“%(text)s” is not a year: give the year of publication as four digits, e.g. 2017.")
+            % {"text": given[0][:40]}
+        )
+    return None
 
 
 # --- Checks ------------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.safestring import mark_safe
 
+from ivig_site.numbers import whole_number
 from review.content import FIELD, parts
 
 from .identifiers import DOI_PATTERN, normalize_doi
@@ -34,7 +35,9 @@ MARKER = re.compile(r"\[cite:([^\[\]<>]*)\]", re.IGNORECASE)
 _MARKER_AND_SPACE = re.compile(r"(?:\s|&nbsp;|\u00a0)*" + MARKER.pattern, re.IGNORECASE)
 _OPENING = re.compile(r"\[cite:", re.IGNORECASE)
 _SEPARATOR = re.compile(r"\s*,\s*|\s*;\s+")
-_PMID = re.compile(r"^pmid:?\s*(\d+)$", re.IGNORECASE)
+_PMID = re.compile(r"^pmid:?\s*([0-9]+)$", re.IGNORECASE)
+# A library number has at most 18 digits (a database id); longer digit strings are read as keys and found nowhere.
+_LARGEST_ID = 10**18 - 1
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,9 @@ class Key:
     @classmethod
     def parse(cls, text):
         text = " ".join(unescape(text).split())
-        if text.isdigit() and len(text) <= 18:
-            return cls("id", str(int(text)), text)
+        number = whole_number(text, minimum=0, maximum=_LARGEST_ID)
+        if number is not None:
+            return cls("id", str(number), text)
         pmid = _PMID.match(text)
         if pmid:
             return cls("pmid", pmid.group(1), text)

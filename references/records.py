@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields
 
 from django.utils.text import slugify
 
+from ivig_site.numbers import whole_number
+
 # Source.Kind values, spelled out here so that this module needs no models.
 JOURNAL_ARTICLE = "journal_article"
 WEB_PAGE = "web_page"
@@ -130,6 +132,17 @@ class Reference:
 def clean_text(text):
     """One line of text, spaces collapsed, composed Unicode (so 'é' from an export equals a typed 'é')."""
     return unicodedata.normalize("NFC", " ".join(str(text or "").split()))
+
+
+def calendar_date(year, month, day):
+    """The date of ``year``, ``month`` and ``day`` (numbers, or texts of ASCII digits), or None if they make none."""
+    numbers = (whole_number(year, 1, 9999), whole_number(month, 1, 12), whole_number(day, 1, 31))
+    if None in numbers:
+        return None
+    try:
+        return datetime.date(*numbers)
+    except ValueError:  # 31 February
+        return None
 
 
 def normalize_pages(pages):

@@ -27,6 +27,8 @@ from django.utils.html import strip_tags
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from ivig_site.numbers import whole_number
+
 from .models import may_upload
 from .uploads import inspect_image, random_filename, record_upload, without_metadata
 
@@ -134,9 +136,9 @@ def upload_image(request):
     """Store an image uploaded in the editor; staff who may edit articles only. Readers get it once it is published."""
     if not may_upload(request.user):
         raise PermissionDenied
-    # Printed into a script, so checked before anything is stored: ASCII digits only.
+    # Printed into a script, so checked before anything is stored: a small number in ASCII digits only.
     func_num = request.GET.get("CKEditorFuncNum", "")
-    if func_num and not re.fullmatch(r"[0-9]+", func_num):
+    if func_num and whole_number(func_num, minimum=0, maximum=999_999) is None:
         return HttpResponse("Bad request.", status=400, content_type="text/plain")
     uploaded = request.FILES.get("upload")
     if uploaded is None:

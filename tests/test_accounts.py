@@ -9,6 +9,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db.models import F
+from django.test import Client
 from django.utils import timezone
 
 from tests.people import PASSWORD, member_of
@@ -72,6 +74,128 @@ def test_behind_the_proxy_lockout_follows_the_real_address(client, settings):
 
 def test_a_successful_login_is_not_held_against_anyone(client, editor):
     assert log_in(client, "rosa", PASSWORD).status_code == 302
+
+
+# --- The lockout cannot be turned against an editor -----------------------------------------------------------
+
+
+def from_address(number):
+    """The keyword arguments of a request made from a different machine (one address of a documentation range)."""
+    return {"REMOTE_ADDR": f"198.51.100.{number}"}
+
+
+def wrong_passwords_from_many_addresses(username, count):
+    """``count`` wrong passwords for ``username``, each from an address of its own, as a botnet would try."""
+    for number in range(count):
+        log_in(Client(), username, f"guess-{number}", **from_address(number + 1))
+
+
+def test_five_wrong_passwords_from_five_addresses_do_not_stop_the_owner_from_a_sixth(editor, settings):
+    wrong_passwords_from_many_addresses("rosa", settings.AXES_FAILURE_LIMIT)
+    owner = Client()
+
+    response = log_in(owner, "rosa", PASSWORD, REMOTE_ADDR="203.0.113.20")
+
+    assert response.status_code == 302
+    assert owner.get("/admin/").status_code == 200
+
+
+def test_a_username_guessed_at_from_many_addresses_is_slowed_down_even_for_the_right_password(editor, settings):
+    wrong_passwords_from_many_addresses("rosa", settings.LOGIN_SLOWDOWN_AFTER)
+    owner = Client()
+
+    response = log_in(owner, "rosa", PASSWORD, REMOTE_ADDR="203.0.113.20")
+
+    assert response.status_code == 429
+    assert "try again in 1 second" in " ".join(response.content.decode().split())
+    assert response["Retry-After"] == "1"
+    assert "_auth_user_id" not in owner.session
+
+
+def test_each_further_wrong_password_doubles_the_wait_up_to_the_limit(editor, settings):
+    settings.LOGIN_SLOWDOWN_MAX_WAIT = 8
+    wrong_passwords_from_many_addresses("rosa", settings.LOGIN_SLOWDOWN_AFTER)
+    waits = []
+    for number in range(5):
+        AccessAttempt.objects.update(attempt_time=F("attempt_time") - datetime.timedelta(seconds=60))  # time passes
+        assert log_in(Client(), "rosa", "guess", **from_address(100 + number)).status_code == 200  # checked: wrong
+        waits.append(log_in(Client(), "rosa", "guess", **from_address(200 + number))["Retry-After"])
+
+    assert waits == ["2", "4", "8", "8", "8"]
+
+
+def test_the_owner_logs_in_from_a_new_address_once_the_wait_is_over(editor, settings):
+    wrong_passwords_from_many_addresses("rosa", settings.LOGIN_SLOWDOWN_AFTER + 3)
+    assert log_in(Client(), "rosa", PASSWORD, REMOTE_ADDR="203.0.113.20").status_code == 429
+
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - datetime.timedelta(seconds=8))
+
+    assert log_in(Client(), "rosa", PASSWORD, REMOTE_ADDR="203.0.113.20").status_code == 302
+
+
+def test_the_owner_is_not_slowed_down_where_they_logged_in_before(editor, settings):
+    assert log_in(Client(), "rosa", PASSWORD, REMOTE_ADDR="203.0.113.20").status_code == 302
+    wrong_passwords_from_many_addresses("rosa", settings.LOGIN_SLOWDOWN_AFTER + 10)
+
+    response = log_in(Client(), "rosa", PASSWORD, REMOTE_ADDR="203.0.113.20")
+
+    assert response.status_code == 302
+
+
+def test_tries_refused_during_a_slow_down_are_not_counted_against_the_owner(editor, settings):
+    wrong_passwords_from_many_addresses("rosa", settings.LOGIN_SLOWDOWN_AFTER)
+    owner = Client()
+    for _retry in range(settings.AXES_FAILURE_LIMIT + 2):
+        assert log_in(owner, "rosa", PASSWORD, REMOTE_ADDR="203.0.113.20").status_code == 429
+
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - datetime.timedelta(seconds=2))
+
+    assert log_in(owner, "rosa", PASSWORD, REMOTE_ADDR="203.0.113.20").status_code == 302
+
+
+def test_other_accounts_are_not_slowed_down_by_guesses_at_one(editor, settings):
+    member_of("Editors", "tomasz")
+    wrong_passwords_from_many_addresses("rosa", settings.LOGIN_SLOWDOWN_AFTER + 5)
+
+    assert log_in(Client(), "tomasz", PASSWORD, REMOTE_ADDR="203.0.113.20").status_code == 302
+
+
+def test_logging_in_to_ones_own_account_does_not_clear_the_guesses_made_at_others(client, editor, settings):
+    member_of("Editors", "mallory")
+    for number in range(settings.AXES_FAILURE_LIMIT - 1):
+        log_in(client, f"user-{number}", "guess")
+    assert log_in(client, "mallory", PASSWORD).status_code == 302
+    client.post("/admin/logout/")
+
+    log_in(client, "user-last", "guess")
+
+    assert log_in(client, "rosa", PASSWORD).status_code == 429
+
+
+def test_a_username_can_be_unlocked_from_its_slow_down_with_the_command(editor, settings):
+    wrong_passwords_from_many_addresses("rosa", settings.LOGIN_SLOWDOWN_AFTER + 10)
+
+    call_command("axes_reset_username", "rosa", verbosity=0)
+
+    assert log_in(Client(), "rosa", PASSWORD, REMOTE_ADDR="203.0.113.20").status_code == 302
+
+
+@pytest.mark.parametrize("length", [151, 256, 1000, 10_000])
+def test_an_overlong_username_is_a_failed_login_not_a_server_error(length, settings):
+    client = Client(raise_request_exception=False)
+
+    response = log_in(client, "r" * length, "guess")
+
+    assert response.status_code == 200
+    assert "Please enter the correct username and password" in response.content.decode()
+    assert AccessAttempt.objects.get().username == "r" * min(length, 255)
+
+
+def test_overlong_usernames_still_count_towards_locking_the_address(client, editor, settings):
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, str(number) * 300, "guess")
+
+    assert log_in(client, "rosa", PASSWORD).status_code == 429
 
 
 def test_an_idle_staff_session_ends(client, editor):

@@ -260,7 +260,7 @@ def test_two_shards_of_render_published_render_every_page_once_between_them(full
     assert both == live
 
 
-@pytest.mark.parametrize("value", ["0/2", "3/2", "half", "1/0"])
+@pytest.mark.parametrize("value", ["0/2", "3/2", "half", "1/0", "²/2", "1/٣", "1/" + "9" * 10_000])
 def test_a_shard_that_does_not_exist_is_refused_in_words(value):
     from django.core.management import CommandError
 

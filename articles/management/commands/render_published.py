@@ -1,16 +1,16 @@
-import re
-
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from ivig_site.numbers import whole_number
 from review.rendering import render_published
 
 
 def shard(value):
-    match = re.fullmatch(r"(\d+)/(\d+)", value)
-    if not match or not 0 < int(match[1]) <= int(match[2]):
+    part, _slash, count = value.partition("/")
+    part, count = whole_number(part, minimum=1), whole_number(count, minimum=1)
+    if part is None or count is None or part > count:
         raise CommandError(f"--shard takes K/N with 1 ≤ K ≤ N, such as 1/2; not “{value}”.")
-    return int(match[1]) - 1, int(match[2])
+    return part - 1, count
 
 
 class Command(BaseCommand):

@@ -209,11 +209,11 @@ def test_a_page_number_of_the_article_list_that_is_not_one_is_not_found(value):
 
 
 @pytest.mark.parametrize("value", [*UNICODE_DIGITS, "-1", "0", "9" * 10_000])
-def test_an_api_page_size_that_is_not_a_number_from_one_is_a_bad_request(value):
+def test_an_api_page_size_that_is_not_a_number_from_one_to_200_is_a_bad_request(value):
     response = browser().get("/api/v1/articles/", {"page_size": value})
 
     assert response.status_code == 400
-    assert response.json()["page_size"] == ["A page size is a whole number from 1."]
+    assert response.json()["page_size"] == ["A page size is a whole number from 1 to 200."]
 
 
 @pytest.mark.parametrize("value", NOT_NUMBERS)

@@ -74,8 +74,11 @@ bench: install  ## Throughput and latency of every reader page against a bare Dj
 lighthouse: install  ## Lighthouse scores of each reader page type, mobile and desktop; writes bench/LIGHTHOUSE.md.
 	$(BIN)/python -m bench.lighthouse
 
+# Test processes side by side (pytest-xdist): one per core by default; TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= auto
+
 test: install vnu  ## Set up and run the whole test suite (DATABASE_URL picks the database; SQLite by default).
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-browser: install  ## Only the journeys in headless Chromium; screenshots land in test-artifacts/.
 	$(BIN)/pytest -m browser $(PYTEST_ARGS)

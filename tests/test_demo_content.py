@@ -91,9 +91,7 @@ def test_rows_an_editor_changed_are_not_overwritten():
     assert Article.objects.originals().get(slug="ivig-therapy").title == "IVIG: a guide"
 
 
-def test_the_two_guides_are_published_and_the_draft_stays_hidden():
-    load()
-
+def test_the_two_guides_are_published_and_the_draft_stays_hidden(demo_site):
     published = set(Article.objects.published().values_list("slug", flat=True))
 
     assert published == {"ivig-for-immune-thrombocytopenia", "ivig-therapy"}
@@ -101,8 +99,7 @@ def test_the_two_guides_are_published_and_the_draft_stays_hidden():
     assert Condition.objects.published().count() == 8
 
 
-def test_therapy_article_cites_the_fourteen_seed_sources_in_order():
-    load()
+def test_therapy_article_cites_the_fourteen_seed_sources_in_order(demo_site):
     article = Article.objects.originals().get(slug="ivig-therapy")
 
     sources = [citation.source for citation in article.citations.for_display()]
@@ -125,18 +122,14 @@ def test_therapy_article_cites_the_fourteen_seed_sources_in_order():
     )
 
 
-def test_web_page_sources_have_an_address_and_an_accessed_date():
-    load()
-
+def test_web_page_sources_have_an_address_and_an_accessed_date(demo_site):
     web_pages = Source.objects.published().filter(kind=Source.Kind.WEB_PAGE)
 
     assert web_pages.count() == 3
     assert all(page.url.startswith("https://") and page.accessed_on for page in web_pages)
 
 
-def test_every_demo_row_passes_model_validation():
-    load()
-
+def test_every_demo_row_passes_model_validation(demo_site):
     checked = 0
     for model in content_models():
         for row in model._default_manager.all():
@@ -146,9 +139,7 @@ def test_every_demo_row_passes_model_validation():
     assert checked > 100
 
 
-def test_rich_text_is_stored_exactly_as_written():
-    load()
-
+def test_rich_text_is_stored_exactly_as_written(demo_site):
     for data in demo_content.ARTICLES:
         assert sanitize_html(data["body"]) == data["body"]
         assert Article.objects.originals().get(slug=data["slug"]).body == data["body"]
@@ -157,8 +148,7 @@ def test_rich_text_is_stored_exactly_as_written():
         assert (condition.overview, condition.treatment) == (data["overview"], data["treatment"])
 
 
-def test_itp_article_lists_all_eight_products_and_mild_and_serious_side_effects():
-    load()
+def test_itp_article_lists_all_eight_products_and_mild_and_serious_side_effects(demo_site):
     article = Article.objects.originals().for_detail().get(slug="ivig-for-immune-thrombocytopenia")
 
     groups = dict(article.side_effect_groups())
@@ -182,17 +172,13 @@ def test_itp_article_lists_all_eight_products_and_mild_and_serious_side_effects(
     assert [condition.slug for condition in article.conditions.all()] == ["itp"]
 
 
-def test_every_product_is_approved_for_itp_and_lists_side_effects():
-    load()
-
+def test_every_product_is_approved_for_itp_and_lists_side_effects(demo_site):
     for product in Product.objects.all():
         assert product.approvals.filter(condition__slug="itp", region="US").exists()
         assert product.side_effects.count() == 11
 
 
-def test_related_conditions_link_both_ways():
-    load()
-
+def test_related_conditions_link_both_ways(demo_site):
     assert (
         Condition.objects.originals().get(slug="ttp")
         in Condition.objects.originals().get(slug="itp").related_conditions.all()
@@ -203,10 +189,8 @@ def test_related_conditions_link_both_ways():
     )
 
 
-def test_every_kind_of_reviewed_record_is_shown_in_every_state():
+def test_every_kind_of_reviewed_record_is_shown_in_every_state(demo_site):
     from review.content import reviewed_models
-
-    load()
 
     for model in reviewed_models():
         records = model.objects.all()
@@ -227,9 +211,7 @@ def test_every_kind_of_reviewed_record_is_shown_in_every_state():
     )
 
 
-def test_contributors_are_invented_people_with_the_roles_articles_need():
-    load()
-
+def test_contributors_are_invented_people_with_the_roles_articles_need(demo_site):
     names = list(Contributor.objects.values_list("name", flat=True))
 
     for real_name in PEOPLE_NAMED_IN_THE_SEEDS:

@@ -169,48 +169,22 @@ def full_article(db):
 
 @pytest.fixture(scope="session")
 def _demo_rows(django_db_setup, django_db_blocker, tmp_path_factory):
-    """
-    The demo content, loaded once per test process: every row the loader adds (as field values) and the uploads it
-    writes. The load itself is rolled back; ``demo_site`` puts the rows back for each test that asks.
-    """
-    from django.apps import apps
-    from django.core.cache import cache
-    from django.db import transaction
-    from django.test import override_settings
-
+    """The demo content, loaded once per test process (``tests.shared_rows``)."""
     from articles.demo_content import load_demo_content
+    from tests.shared_rows import capture
 
-    media = tmp_path_factory.mktemp("demo-media")
-    models = [model for model in apps.get_models(include_auto_created=True) if model._meta.managed]
-    models = [model for model in models if not model._meta.proxy]
-    quick = {"PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"], "MEDIA_ROOT": media}
-    with django_db_blocker.unblock(), override_settings(**quick), transaction.atomic():
-        before = {model: list(model._base_manager.order_by("pk").values()) for model in models}
-        load_demo_content(verbosity=0)
-        rows = []
-        for model in models:
-            pk = model._meta.pk.attname
-            known = {row[pk] for row in before[model]}
-            after = list(model._base_manager.order_by("pk").values())
-            unchanged = [row for row in after if row[pk] in known] == before[model]
-            assert unchanged, f"Loading the demo changed rows that were there before: {model._meta.label}"
-            added = [row for row in after if row[pk] not in known]
-            if added:
-                rows.append((model, added))
-        transaction.set_rollback(True)
-    cache.clear()
-    return rows, media
+    with django_db_blocker.unblock():
+        return capture(lambda: load_demo_content(verbosity=0), tmp_path_factory.mktemp("demo-media"))
+
+
+def put_back_demo(demo_rows, media_root):
+    """The demo content, as a fresh ``load_demo_content`` leaves it."""
+    from tests.shared_rows import put_back
+
+    put_back(demo_rows, media_root)
 
 
 @pytest.fixture
 def demo_site(db, _demo_rows, settings):
     """The demo content, as ``load_demo_content`` leaves it, in a few bulk inserts instead of a full load."""
-    import shutil
-
-    from review.workflow import forget_next_due
-
-    rows, media = _demo_rows
-    for model, values in rows:
-        model._base_manager.bulk_create([model(**row) for row in values])
-    shutil.copytree(media, settings.MEDIA_ROOT, dirs_exist_ok=True)
-    forget_next_due()  # the demo schedules new versions
+    put_back_demo(_demo_rows, settings.MEDIA_ROOT)

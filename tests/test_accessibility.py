@@ -19,12 +19,11 @@ from django.template import loader
 from django.test import Client, override_settings
 from django.urls import Resolver404, resolve, reverse
 
-from articles.demo_content import load_demo_content
 from articles.models import Article, Condition, Contributor, Product, SideEffect
 from articles.sitemaps import SITEMAPS
 from pages.models import Page
 from references.models import Source
-from tests.conftest import IN_CI
+from tests.conftest import IN_CI, put_back_demo
 from tests.html import PageParser
 from tests.people import member_of
 
@@ -64,7 +63,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def pages(django_db_setup, django_db_blocker):
+def pages(django_db_setup, django_db_blocker, _demo_rows, tmp_path_factory):
     """
     Every page's HTML, rendered once from the demo content inside a transaction that is then rolled back: the
     pages of ``PAGES``, then every other page a reader can reach (each record in the sitemap, each cited
@@ -72,8 +71,9 @@ def pages(django_db_setup, django_db_blocker):
     preview of each kind of record).
     """
     rendered = {}
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo_content(verbosity=0)
+    media = tmp_path_factory.mktemp("accessibility-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+        put_back_demo(_demo_rows, media)
         client = Client()
         for url in READER_PAGES:
             response = client.get(url)

@@ -16,7 +16,6 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
 
-from articles.demo_content import load_demo_content
 from feedback.models import Feedback
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -74,8 +73,8 @@ def desktop(chromium):
 
 
 @pytest.fixture
-def demo(transactional_db):
-    load_demo_content(verbosity=0)
+def demo(transactional_db, demo_site):
+    """The demo content, in a database the live server shares."""
 
 
 def screenshot(driver, name, *, full_page=False):

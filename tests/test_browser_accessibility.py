@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 
-from articles.demo_content import load_demo_content
-
 from .test_browser import ARTIFACTS, chromium, screenshot, sized  # noqa: F401 (chromium is a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,8 +52,8 @@ axe.run(document, {runOnly: {type: "tag", values: arguments[0]}, rules, resultTy
 
 
 @pytest.fixture
-def demo(transactional_db):
-    load_demo_content(verbosity=0)
+def demo(transactional_db, demo_site):
+    """The demo content, in a database the live server shares."""
 
 
 def axe_violations(driver):

@@ -1,6 +1,5 @@
 import pytest
 
-from articles import demo_content
 from articles.care import care_card
 from articles.models import Article, SideEffect
 from review.content import snapshot
@@ -68,8 +67,7 @@ def test_key_takeaways_are_sanitized_when_saved():
     assert article.key_takeaways == "<ul><li>Point</li></ul>"
 
 
-def test_every_serious_demo_effect_is_on_the_card_with_signs_and_risk_factors_apart():
-    demo_content.load_demo_content(verbosity=0)
+def test_every_serious_demo_effect_is_on_the_card_with_signs_and_risk_factors_apart(demo_site):
     serious = SideEffect.objects.published().filter(seriousness=SideEffect.Seriousness.SERIOUS)
 
     assert serious.count() == 5

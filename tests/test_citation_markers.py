@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
-from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article
@@ -251,8 +250,7 @@ def test_the_sources_inline_shows_each_sources_marker(client, draft):
     ("slug", "count"),
     [("ivig-therapy", 14), ("ivig-for-immune-thrombocytopenia", 3), ("subcutaneous-immunoglobulin-at-home", 2)],
 )
-def test_the_demo_articles_cite_every_source_in_numbered_order(slug, count):
-    call_command("load_demo_content", verbosity=0)
+def test_the_demo_articles_cite_every_source_in_numbered_order(slug, count, demo_site):
     article = Article.objects.originals().for_detail().get(slug=slug)
 
     rendered = render_citations(article.body, article.citations.all())

@@ -33,8 +33,7 @@ def published(**lookup):
     return Source.objects.get(draft_of__isnull=True, **lookup)
 
 
-def test_sources_with_up_to_six_authors_print_every_author():
-    load()
+def test_sources_with_up_to_six_authors_print_every_author(demo_site):
 
     assert format_source(published(doi=KAVERI_DOI), html=False).startswith(KAVERI)
     castagnoli = published(citation_key="castagnoli-2019")
@@ -42,8 +41,7 @@ def test_sources_with_up_to_six_authors_print_every_author():
     assert "et al" not in format_source(castagnoli, html=False)
 
 
-def test_sources_with_more_than_six_authors_keep_et_al():
-    load()
+def test_sources_with_more_than_six_authors_keep_et_al(demo_site):
 
     assert format_source(published(citation_key="perez-2017"), html=False).startswith(
         "Perez EE, Orange JS, Bonilla F, et al. Update on the use"

@@ -12,7 +12,6 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from articles.demo_content import load_demo_content
 from articles.models import Article, Product, SideEffect
 from review.guard import seeding
 
@@ -206,8 +205,7 @@ def test_conditions_ivig_treats_are_those_with_an_ivig_approval_or_guide(client)
         assert name not in treated and name not in treated_list and name in others
 
 
-def test_demo_content_lists_only_conditions_ivig_treats_and_gives_approval_years(client):
-    load_demo_content(verbosity=0)
+def test_demo_content_lists_only_conditions_ivig_treats_and_gives_approval_years(client, demo_site):
 
     home = main_content(client.get("/"))
     treated = home[home.index('id="conditions-heading"') :]
@@ -217,8 +215,7 @@ def test_demo_content_lists_only_conditions_ivig_treats_and_gives_approval_years
     assert "United States (FDA), 2017" in product
 
 
-def test_accessibility_statement_is_a_reviewed_page_linked_from_every_footer(client):
-    load_demo_content(verbosity=0)
+def test_accessibility_statement_is_a_reviewed_page_linked_from_every_footer(client, demo_site):
 
     statement = main_content(client.get("/about/accessibility/"))
     home = page_text(client.get("/"))

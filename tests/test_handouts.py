@@ -5,7 +5,6 @@ import io
 import socket
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -269,8 +268,7 @@ def test_new_version_preview_links_to_its_own_handout(client, full_article, edit
     assert f'href="/preview/articles/{copy.pk}/handout.pdf"' in html
 
 
-def test_demo_therapy_guide_fits_on_two_pages(client):
-    call_command("load_demo_content", verbosity=0)
+def test_demo_therapy_guide_fits_on_two_pages(client, demo_site):
 
     reader = pdf_of(client.get("/articles/ivig-therapy/handout.pdf"))
 

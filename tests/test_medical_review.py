@@ -407,8 +407,7 @@ def test_profile_page_queries_do_not_grow_with_the_number_of_reviews(
 # --- Demo content --------------------------------------------------------------------------------------------
 
 
-def test_demo_therapy_guide_and_itp_overview_are_medically_reviewed_through_the_workflow(client):
-    call_command("load_demo_content", stdout=StringIO())
+def test_demo_therapy_guide_and_itp_overview_are_medically_reviewed_through_the_workflow(client, demo_site):
 
     guide = Article.objects.originals().get(slug="ivig-therapy")
     itp = Condition.objects.originals().get(slug="itp")
@@ -426,10 +425,8 @@ def test_demo_therapy_guide_and_itp_overview_are_medically_reviewed_through_the_
     assert "Priya Raman, MD" in main_content(client.get("/conditions/itp/"))
 
 
-def test_demo_contributors_have_drawn_portraits_affiliations_and_disclosures(client):
+def test_demo_contributors_have_drawn_portraits_affiliations_and_disclosures(client, demo_site):
     from PIL import Image
-
-    call_command("load_demo_content", stdout=StringIO())
 
     people = Contributor.objects.published().originals()
     assert people.count() == 5
@@ -443,8 +440,7 @@ def test_demo_contributors_have_drawn_portraits_affiliations_and_disclosures(cli
     assert "Consultant hematologist" in page and "Disclosures" in page
 
 
-def test_outside_development_the_demo_creates_no_login_anyone_can_use(client):
-    call_command("load_demo_content", stdout=StringIO())
+def test_outside_development_the_demo_creates_no_login_anyone_can_use(demo_site):
 
     clinician = Contributor.objects.originals().get(slug="priya-raman").user
     assert clinician.username == "demo-priya-raman"

@@ -290,8 +290,9 @@ def test_a_live_page_without_stored_parts_is_rendered_for_the_request(full_artic
     assert parts_for(full_article) == build_parts(full_article)
 
 
-def test_the_guide_makes_fewer_queries_than_when_it_was_rendered_per_request(client, django_assert_max_num_queries):
-    call_command("load_demo_content", verbosity=0)
+def test_the_guide_makes_fewer_queries_than_when_it_was_rendered_per_request(
+    client, django_assert_max_num_queries, demo_site
+):
     guide = Article.objects.published().get(slug="ivig-therapy")
     assert stored(guide) is not None
     client.get(guide.get_absolute_url())  # the first request fills per-process caches (content types, the clock)

@@ -7,7 +7,6 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from articles.models import Article
@@ -240,8 +239,7 @@ def test_the_same_title_in_another_year_or_with_another_doi_is_another_work():
     assert records[5].status == records[6].status == "new"
 
 
-def test_the_demo_librarys_fourteen_sources_are_all_recognized_in_a_zotero_export():
-    call_command("load_demo_content", verbosity=0)
+def test_the_demo_librarys_fourteen_sources_are_all_recognized_in_a_zotero_export(demo_site):
 
     records = read("zotero-ivig-therapy.ris")
 
@@ -333,8 +331,7 @@ def test_a_pasted_zotero_export_is_imported_and_cited_in_one_step(editor_client)
     assert perez.citation_key == "perez-2017"
 
 
-def test_a_zotero_export_cites_the_librarys_copies_in_a_new_article_in_one_step(editor_client):
-    call_command("load_demo_content", verbosity=0)
+def test_a_zotero_export_cites_the_librarys_copies_in_a_new_article_in_one_step(editor_client, demo_site):
     library = Source.objects.count()
     article = ArticleFactory(draft=True)
 

@@ -27,6 +27,7 @@ from tests.factories import (
     SourceAuthorFactory,
     SourceFactory,
 )
+from tests.shared_rows import capture, put_back
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +55,8 @@ READER_PAGES = [
 ]
 
 
-@pytest.fixture
-def big_site():
+@seeding()  # a session fixture's setup is not inside conftest's hook (it belongs to no folder)
+def build_big_site():
     """60 published articles on one condition, naming one product and side effect; the guide cites 200 sources."""
     author = ContributorFactory(name="Rosa Delgado", slug="rosa-delgado", on_expert_board=True)
     condition = ConditionFactory(name="Immune thrombocytopenia", abbreviation="ITP", slug="itp")
@@ -80,7 +81,18 @@ def big_site():
         ArticleSideEffectFactory(article=article, side_effect=headache)
         ContributorFactory(on_expert_board=True)
     render_published()  # as publishing each of them would have stored their pages' parts
-    return guide
+
+
+@pytest.fixture(scope="session")
+def _big_site_rows(django_db_setup, django_db_blocker, tmp_path_factory):
+    with django_db_blocker.unblock():
+        return capture(build_big_site, tmp_path_factory.mktemp("big-site-media"))
+
+
+@pytest.fixture
+def big_site(db, _big_site_rows, settings):
+    """The big site, built once per test process and put back for each test."""
+    put_back(_big_site_rows, settings.MEDIA_ROOT)
 
 
 @pytest.mark.parametrize("url", READER_PAGES)

@@ -684,8 +684,7 @@ def test_demo_editor_and_reviewer_can_log_in_locally(client, settings):
     assert client.get(reverse("admin:articles_article_changelist")).status_code == 200
 
 
-def test_demo_logins_are_not_created_outside_development(django_user_model):
-    call_command("load_demo_content", verbosity=0)
+def test_demo_logins_are_not_created_outside_development(django_user_model, demo_site):
     assert not django_user_model.objects.filter(username__in=["editor", "reviewer"]).exists()
 
 

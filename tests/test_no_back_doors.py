@@ -114,11 +114,13 @@ def changed_by_workflow(record, since):
     )
 
 
-def attempt(client, method, url, data, records, what):
-    """Make the request, and say how it changed any record outside the workflow; then forget everything it did."""
+def attempt(client, method, url, data, records, before, what):
+    """
+    Make the request, and say how it changed any record outside the workflow (``before``: their states, as
+    ``state_of`` reads them); then forget everything it did, so ``before`` holds for the next attempt.
+    """
     problems = []
     with transaction.atomic():
-        before = {key: state_of(record) for key, record in records.items()}
         since = ReviewEvent.objects.aggregate(last=Max("pk"))["last"] or 0
         response = getattr(client, method)(url, data)
         assert response.status_code < 500, f"{what}: {response.status_code}"
@@ -185,6 +187,7 @@ def test_every_admin_action_and_view_leaves_locked_records_alone_or_goes_through
     model = next(m for m in reviewed_models() if m._meta.model_name == model_name)
     model_admin = admin.site._registry[model]
     records = locked_records(model_name, editor)
+    before = {key: state_of(record) for key, record in records.items()}
     client.force_login(user)
     problems, asked = [], set()
 
@@ -194,7 +197,7 @@ def test_every_admin_action_and_view_leaves_locked_records_alone_or_goes_through
     for action in model_admin.get_actions(request):
         data = {"action": action, "_selected_action": [r.pk for r in records.values()], "post": "yes"}
         data["survivor"] = records[Status.PUBLISHED].pk  # a merge keeps the live one
-        problems += attempt(client, "post", changelist, data, records, f"action {action}")
+        problems += attempt(client, "post", changelist, data, records, before, f"action {action}")
         asked.add(f"action {action}")
 
     prefix = f"{model._meta.app_label}_{model_name}_"
@@ -208,7 +211,8 @@ def test_every_admin_action_and_view_leaves_locked_records_alone_or_goes_through
             assert calls is not None, f"The admin view {pattern.name} is new: teach exercise() how to ask it."
             for method, args, data in calls:
                 url = reverse(f"admin:{pattern.name}", args=args)
-                problems += attempt(client, method, url, data, records, f"{method.upper()} {url} ({state})")
+                what = f"{method.upper()} {url} ({state})"
+                problems += attempt(client, method, url, data, records, before, what)
             asked.add(view)
 
     assert problems == []

@@ -5,6 +5,7 @@ separate Django processes, one database, one Redis (REDIS_TEST_URL; CI sets it a
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -25,8 +26,34 @@ def redis_reachable():
         return False
 
 
+def environment_for(folder):
+    """The processes' environment: a SQLite database and uploads in ``folder``, the cache in Redis."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"CACHE_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="ivig_site.settings",
+        DATABASE_URL=f"sqlite:///{folder / 'shared.sqlite3'}",
+        REDIS_URL=REDIS_URL,  # the REDIS_URL setting, as a deployment without CACHE_URL uses it
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DJANGO_LOG_LEVEL="WARNING",
+        DJANGO_MEDIA_ROOT=str(folder / "media"),
+    )
+    return env
+
+
+@pytest.fixture(scope="module")
+def set_up_database(tmp_path_factory):
+    """The database ``setup`` leaves (migrated, two staff, one published article), made once for the module."""
+    folder = tmp_path_factory.mktemp("pagecache-site")
+    run("setup", environment_for(folder))
+    return folder / "shared.sqlite3"
+
+
 @pytest.fixture
-def environment(tmp_path):
+def environment(tmp_path, set_up_database):
     if not redis_reachable():
         message = f"needs Redis at {REDIS_URL} (REDIS_TEST_URL)"
         if IN_CI:
@@ -35,20 +62,8 @@ def environment(tmp_path):
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"CACHE_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="ivig_site.settings",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'shared.sqlite3'}",
-        REDIS_URL=REDIS_URL,  # the REDIS_URL setting, as a deployment without CACHE_URL uses it
-        DJANGO_ALLOWED_HOSTS="testserver",
-        DJANGO_LOG_LEVEL="WARNING",
-        DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
-    )
-    yield env
+    shutil.copyfile(set_up_database, tmp_path / "shared.sqlite3")
+    yield environment_for(tmp_path)
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 
@@ -84,7 +99,6 @@ def start_reader(env):
 
 
 def test_a_change_published_in_one_process_reaches_the_page_another_process_serves(environment):
-    run("setup", environment)
     reader, visit = start_reader(environment)
 
     try:
@@ -105,7 +119,6 @@ def test_a_change_published_in_one_process_reaches_the_page_another_process_serv
 def test_a_restore_in_one_process_reaches_the_page_another_process_serves(environment, tmp_path):
     import redis
 
-    run("setup", environment)
     reader, visit = start_reader(environment)
     try:
         first, second = visit(), visit()

@@ -14,8 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.management.color import no_style
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection, transaction
 from django.test import override_settings
 
@@ -39,6 +42,7 @@ def _stored_models():
 
 def capture(build, media):
     """Run ``build()`` with uploads going to ``media``, keep what it added, then roll it back."""
+    _as_migrate_leaves_it()
     models = _stored_models()
     with override_settings(PASSWORD_HASHERS=QUICK_PASSWORDS, MEDIA_ROOT=media), transaction.atomic():
         before = {model: list(model._base_manager.order_by("pk").values()) for model in models}
@@ -95,12 +99,30 @@ def _keep_ids_clear(rows):
                 cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, highest])
 
 
-def put_back(captured, media_root):
-    """Insert the captured rows and copy their uploads into ``media_root``."""
-    now = {
+def _as_migrate_leaves_it():
+    """
+    Content types, permissions and the role groups, as ``migrate`` leaves them. A transactional test with
+    ``serialized_rollback`` empties every table when it ends and leaves them to the next such test to refill.
+    """
+    ContentType.objects.clear_cache()  # a flush may have given them new ids
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+
+
+def _ids_now(captured):
+    return {
         target: {old: target._default_manager.get_by_natural_key(*key).pk for old, key in keys.items()}
         for target, keys in captured.outside.items()
     }
+
+
+def put_back(captured, media_root):
+    """Insert the captured rows and copy their uploads into ``media_root``."""
+    ContentType.objects.clear_cache()
+    try:
+        now = _ids_now(captured)
+    except ObjectDoesNotExist:
+        _as_migrate_leaves_it()
+        now = _ids_now(captured)
     with transaction.atomic():  # foreign keys are checked once every table is in
         _insert(captured, now)
     shutil.copytree(captured.media, media_root, dirs_exist_ok=True)

@@ -114,6 +114,15 @@ def every_address():
     return sorted({address for route in walk(get_resolver().url_patterns) for address in fill(route)})
 
 
+@pytest.fixture(autouse=True)
+def _sessions_in_memory(settings):
+    """
+    Thousands of staff requests, each saving the session (it is extended on every request): here it is kept in
+    the test's local-memory cache instead of its table, which is not what these sweeps are about.
+    """
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+
+
 @pytest.fixture
 def content():
     """A little of everything, so that object pages exist for id 1-ish lookups and lists are not empty."""

@@ -42,7 +42,7 @@ def _stored_models():
 
 def capture(build, media):
     """Run ``build()`` with uploads going to ``media``, keep what it added, then roll it back."""
-    _as_migrate_leaves_it()
+    as_migrate_leaves_it()
     models = _stored_models()
     with override_settings(PASSWORD_HASHERS=QUICK_PASSWORDS, MEDIA_ROOT=media), transaction.atomic():
         before = {model: list(model._base_manager.order_by("pk").values()) for model in models}
@@ -99,7 +99,7 @@ def _keep_ids_clear(rows):
                 cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, highest])
 
 
-def _as_migrate_leaves_it():
+def as_migrate_leaves_it():
     """
     Content types, permissions and the role groups, as ``migrate`` leaves them. A transactional test with
     ``serialized_rollback`` empties every table when it ends and leaves them to the next such test to refill.
@@ -121,7 +121,7 @@ def put_back(captured, media_root):
     try:
         now = _ids_now(captured)
     except ObjectDoesNotExist:
-        _as_migrate_leaves_it()
+        as_migrate_leaves_it()
         now = _ids_now(captured)
     with transaction.atomic():  # foreign keys are checked once every table is in
         _insert(captured, now)

@@ -59,7 +59,8 @@ PREVIEWS = {
 }
 # The pages are rendered from the database: saying so makes pytest-django create the test database even when
 # this file runs on its own.
-pytestmark = pytest.mark.django_db
+# One test process takes the whole file (make test: --dist loadgroup), so the pages are rendered once.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("accessibility")]
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,8 @@ from tests.factories import (
 )
 from tests.shared_rows import capture, put_back
 
-pytestmark = pytest.mark.django_db
+# One test process takes the whole file (make test: --dist loadgroup), so the big site is built once.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("scale")]
 
 MAX_READER_QUERIES = 8
 

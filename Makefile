@@ -75,11 +75,10 @@ lighthouse: install  ## Lighthouse scores of each reader page type, mobile and d
 	$(BIN)/python -m bench.lighthouse
 
 # Test processes side by side (pytest-xdist): one per core by default; TEST_WORKERS=0 runs them in this process.
-# loadgroup: a file marked xdist_group goes whole to one process, so its module-wide fixture is built once.
 TEST_WORKERS ?= auto
 
 test: install vnu  ## Set up and run the whole test suite (DATABASE_URL picks the database; SQLite by default).
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-browser: install  ## Only the journeys in headless Chromium; screenshots land in test-artifacts/.
 	$(BIN)/pytest -m browser $(PYTEST_ARGS)

@@ -30,7 +30,7 @@ QUICK_PASSWORDS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 @dataclass
 class Captured:
-    rows: list  # [(model, [field values of each added row])], in dependency-safe (app registry) order
+    rows: list  # [(model, [field values of each added row])]
     media: Path
     # {model it points at: {old pk: natural key}} for rows that were there before the builder ran
     outside: dict = field(default_factory=dict)

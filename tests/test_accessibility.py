@@ -59,8 +59,7 @@ PREVIEWS = {
 }
 # The pages are rendered from the database: saying so makes pytest-django create the test database even when
 # this file runs on its own.
-# One test process takes the whole file (make test: --dist loadgroup), so the pages are rendered once.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("accessibility")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")

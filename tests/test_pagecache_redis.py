@@ -15,8 +15,6 @@ from tests.conftest import IN_CI
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/5")
-# One test process takes the whole file (make test: --dist loadgroup), so the site is set up once.
-pytestmark = pytest.mark.xdist_group("pagecache-redis")
 
 
 def redis_reachable():

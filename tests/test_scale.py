@@ -29,8 +29,7 @@ from tests.factories import (
 )
 from tests.shared_rows import capture, put_back
 
-# One test process takes the whole file (make test: --dist loadgroup), so the big site is built once.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("scale")]
+pytestmark = pytest.mark.django_db
 
 MAX_READER_QUERIES = 8
 

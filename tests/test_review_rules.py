@@ -1,0 +1,408 @@
+"""
+The rules that keep unreviewed content from readers, each tested so that changing it fails the suite.
+
+Most tests here are generated from the declarations in :mod:`review.workflow` and :class:`review.models.Status`:
+every transition is tried from every state, by every role, with and without a comment, so a transition or state
+added later is covered without a new test. Generated tests cannot notice a wrong declaration, though: a table
+that let "Publish" start from "In review" would be obeyed faithfully. So :data:`POLICY` states the editorial
+policy once more, in the words a person would use, and the declaration must match it.
+
+``tests/mutation/README.md`` lists the changes to these rules that the suite was run against (mutation testing).
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from articles.models import Article, Condition
+from references.models import Source
+from review.guard import WorkflowError
+from review.models import FactCheck, ReviewEvent, Status, is_published
+from review.workflow import PAST_TOLERANCE, TRANSITIONS, perform, publish_due, record_event, start_new_version
+from tests.factories import ArticleFactory, CitationFactory, ConditionFactory, ContributorFactory, SourceFactory
+from tests.people import member_of, superuser
+
+pytestmark = pytest.mark.django_db
+
+S = Status
+EDITORS, REVIEWERS, CLINICIANS = "Editors", "Reviewers", "Medical reviewers"
+
+# name: (from, to, who may do it, needs a comment, for whom: "originals", "copies" or "both")
+POLICY = {
+    "submit": ({S.DRAFT, S.CHANGES_REQUESTED, S.UNPUBLISHED}, S.IN_REVIEW, {EDITORS}, False, "both"),
+    "withdraw": ({S.IN_REVIEW}, S.DRAFT, {EDITORS}, False, "both"),
+    "request_changes": (
+        {S.IN_REVIEW, S.FACT_CHECKED, S.MEDICALLY_REVIEWED}, S.CHANGES_REQUESTED, {REVIEWERS, CLINICIANS}, True, "both"
+    ),
+    # Only a reviewer fact-checks, only from "In review"; only a clinician of the board reviews medically, after it.
+    "fact_check": ({S.IN_REVIEW}, S.FACT_CHECKED, {REVIEWERS}, False, "both"),
+    "medically_review": ({S.FACT_CHECKED}, S.MEDICALLY_REVIEWED, {CLINICIANS}, False, "both"),
+    # Nothing is published that was not fact-checked.
+    "publish": ({S.FACT_CHECKED, S.MEDICALLY_REVIEWED}, S.PUBLISHED, {REVIEWERS}, False, "both"),
+    "cancel_schedule": ({S.SCHEDULED}, S.FACT_CHECKED, {REVIEWERS}, False, "copies"),
+    "unpublish": ({S.PUBLISHED}, S.UNPUBLISHED, {REVIEWERS}, True, "originals"),
+    "archive": ({S.DRAFT, S.CHANGES_REQUESTED, S.PUBLISHED, S.UNPUBLISHED}, S.ARCHIVED, {REVIEWERS}, True, "originals"),
+    "reopen": ({S.ARCHIVED}, S.DRAFT, {EDITORS}, False, "originals"),
+}  # fmt: skip
+
+
+def test_the_declared_transitions_are_the_editorial_policy():
+    declared = {
+        name: (
+            set(t.sources),
+            t.target,
+            t.needs_comment,
+            "originals" if t.originals_only else "copies" if t.copies_only else "both",
+        )
+        for name, t in TRANSITIONS.items()
+    }
+    stated = {name: (sources, target, comment, whom) for name, (sources, target, _, comment, whom) in POLICY.items()}
+    assert declared == stated
+
+
+def test_no_path_to_readers_skips_the_fact_check():
+    """Follow every declared transition but "fact_check" from a draft: no state readers see may be reached."""
+    reached, frontier = {S.DRAFT}, [S.DRAFT]
+    while frontier:
+        state = frontier.pop()
+        for name, transition in TRANSITIONS.items():
+            if name != "fact_check" and state in transition.sources and transition.target not in reached:
+                reached.add(transition.target)
+                frontier.append(transition.target)
+    assert not reached & {S.PUBLISHED, S.SCHEDULED}, reached
+
+
+# --- Records in any state, and people in any role ----------------------------------------------------------------
+
+
+def profile_for(user, name):
+    """A live profile that could sign anything: only the permission (and the rules) may stop its user."""
+    return ContributorFactory(
+        name=name, user=user, credentials="MD", is_fact_checker=True, is_medical_reviewer=True, on_expert_board=True
+    )
+
+
+@pytest.fixture
+def chief():
+    user = superuser()
+    profile_for(user, "Chris Chief")
+    return user
+
+
+def condition_in(status, copy=False, **fields):
+    """
+    A condition in ``status``; with ``copy``, the new version of a published one. None when the database refuses
+    that combination (a scheduled original, a published working copy): no transition can start from it.
+    """
+    now = timezone.now()
+    published_at = {S.PUBLISHED: now - datetime.timedelta(days=1), S.SCHEDULED: now + datetime.timedelta(days=1)}
+    fields = {"status": status, "published_at": published_at.get(status), **fields}
+    try:
+        with transaction.atomic():
+            if copy:
+                fields["draft_of"] = ConditionFactory()
+            return ConditionFactory(**fields)
+    except IntegrityError:
+        return None
+
+
+def whom(name):
+    return POLICY[name][4]
+
+
+def records_for(name, status):
+    """The records ``name`` is tried on in ``status``: originals, working copies, or both, as it applies to."""
+    kinds = {"originals": [False], "copies": [True], "both": [False, True]}[whom(name)]
+    records = [condition_in(status, copy=copy) for copy in kinds]
+    return [record for record in records if record is not None]
+
+
+def comment_for(name):
+    return "Checked against the cited sources." if POLICY[name][3] else ""
+
+
+def state_of(record):
+    record = type(record).objects.filter(pk=record.pk).first()
+    return record and (record.status, record.published_at, record.fact_checker_id, record.lock_version)
+
+
+def events_of(record):
+    return ReviewEvent.objects.for_object(record).count()
+
+
+# --- Generated from the declaration ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", TRANSITIONS)
+def test_every_transition_is_refused_from_every_state_it_does_not_start_from(name, chief):
+    for status in S:
+        for copy in (False, True):
+            record = condition_in(status, copy=copy)
+            if record is None:
+                continue
+            applies = status in TRANSITIONS[name].sources and TRANSITIONS[name].applies_to(record)
+            if applies:
+                continue
+            before, events = state_of(record), events_of(record)
+            with pytest.raises(WorkflowError, match="is not possible now"):
+                perform(record, name, chief, comment_for(name) or "A reason.")
+            assert (state_of(record), events_of(record)) == (before, events), (name, status, copy)
+
+
+@pytest.mark.parametrize("name", TRANSITIONS)
+def test_every_transition_moves_a_record_from_each_state_it_starts_from_to_its_target(name, chief):
+    transition = TRANSITIONS[name]
+    for status in transition.sources:
+        for record in records_for(name, status):
+            result = perform(record, name, chief, comment_for(name))
+            if record.is_working_copy and transition.target == S.PUBLISHED:
+                assert result.pk == record.draft_of_id  # its content went onto the original
+                assert not Condition.objects.filter(pk=record.pk).exists()
+            else:
+                assert result.pk == record.pk
+            result.refresh_from_db()
+            assert result.status == transition.target, (name, status)
+            event = ReviewEvent.objects.for_object(result).first()
+            assert event.actor == chief and event.to_status == transition.target
+            assert event.from_status == status
+
+
+@pytest.mark.parametrize("name", [name for name, rule in POLICY.items() if rule[3]])
+@pytest.mark.parametrize("comment", ["", "   \n\t"])
+def test_transitions_that_need_a_reason_refuse_an_empty_comment(name, comment, chief):
+    record = records_for(name, sorted(TRANSITIONS[name].sources)[0])[0]
+    before, events = state_of(record), events_of(record)
+    with pytest.raises(WorkflowError, match="Add a comment"):
+        perform(record, name, chief, comment)
+    assert (state_of(record), events_of(record)) == (before, events)
+
+
+def test_a_comment_with_a_nul_byte_is_refused_not_stored(chief):
+    record = condition_in(S.PUBLISHED)
+    with pytest.raises(WorkflowError, match="NUL"):
+        perform(record, "unpublish", chief, "Withdrawn\x00 for now.")
+    assert state_of(record)[0] == S.PUBLISHED
+
+
+def test_an_unknown_transition_is_refused_in_words(chief):
+    record = condition_in(S.DRAFT)
+    with pytest.raises(WorkflowError, match="no workflow action called"):
+        perform(record, "publish_now", chief)
+    assert state_of(record)[0] == S.DRAFT
+
+
+@pytest.mark.parametrize("name", TRANSITIONS)
+@pytest.mark.parametrize("role", [EDITORS, REVIEWERS, CLINICIANS])
+def test_only_the_roles_the_policy_names_may_run_each_transition(name, role):
+    user = member_of(role)
+    profile_for(user, f"{role} member")
+    record = records_for(name, sorted(TRANSITIONS[name].sources)[0])[0]
+    before, events = state_of(record), events_of(record)
+    if role in POLICY[name][2]:
+        assert perform(record, name, user, comment_for(name)).status == TRANSITIONS[name].target
+    else:
+        with pytest.raises(PermissionDenied):
+            perform(record, name, user, comment_for(name))
+        assert (state_of(record), events_of(record)) == (before, events)
+
+
+# --- What a reader may see ----------------------------------------------------------------------------------------
+
+
+def test_readers_see_only_published_records_whose_time_has_come():
+    minute = datetime.timedelta(minutes=1)
+    now = timezone.now()
+    shown = {}
+    for status in S:
+        for label, when in [("past", now - minute), ("future", now + minute)]:
+            shown[(status, label)] = condition_in(status, published_at=when) or condition_in(
+                status, copy=True, published_at=when
+            )
+    visible = set(Condition.objects.published().values_list("pk", flat=True))
+    originals_of_copies = {record.draft_of_id for record in shown.values() if record.is_working_copy}
+    assert visible - originals_of_copies == {shown[(S.PUBLISHED, "past")].pk}
+    assert [record.is_live for record in shown.values()].count(True) == 1
+    assert shown[(S.PUBLISHED, "past")].is_live and not shown[(S.PUBLISHED, "future")].is_live
+
+
+def test_a_record_published_at_this_very_moment_is_live():
+    now = timezone.now()
+    record = condition_in(S.PUBLISHED, published_at=now)
+    assert Condition.objects.filter(is_published(now), pk=record.pk).exists()
+    assert not Condition.objects.filter(is_published(now - datetime.timedelta(microseconds=1)), pk=record.pk).exists()
+
+
+# --- Publishing: what it checks, and whom it names -------------------------------------------------------------
+
+
+# Pages cite originals, and only a working copy is ever scheduled.
+NOT_LIVE = [status for status in S if status not in (S.PUBLISHED, S.SCHEDULED)] + ["published later"]
+
+
+@pytest.mark.parametrize("source_state", NOT_LIVE)
+def test_a_page_is_not_published_while_a_source_it_cites_is_not_live(source_state, chief):
+    """Drafts, sources in review, sent back, checked but unpublished, scheduled, withdrawn or archived alike."""
+    if source_state == "published later":
+        source = SourceFactory(published_at=timezone.now() + datetime.timedelta(days=2))
+    else:
+        source = SourceFactory(status=source_state, published_at=None)
+    article = ArticleFactory(status=S.FACT_CHECKED, published_at=None)
+    CitationFactory(record=article, source=source)
+    with pytest.raises(WorkflowError, match="Publish these first") as refused:
+        perform(article, "publish", chief)
+    assert source.title in str(refused.value)
+    assert Article.objects.get(pk=article.pk).status == S.FACT_CHECKED
+    assert not Article.objects.published().filter(pk=article.pk).exists()
+
+
+def test_a_page_citing_only_live_sources_is_published(chief):
+    article = ArticleFactory(status=S.FACT_CHECKED, published_at=None)
+    CitationFactory(record=article, source=SourceFactory())
+    assert perform(article, "publish", chief).status == S.PUBLISHED
+    assert Source.objects.published().count() == 1
+
+
+def fact_checked_new_version(original, editor, checker, **changes):
+    copy = start_new_version(original, editor)
+    for field, value in changes.items():
+        setattr(copy, field, value)
+    copy.last_edited_by = editor
+    copy.save()
+    copy = perform(copy, "submit", editor)
+    return perform(copy, "fact_check", checker, "Checked.")
+
+
+def test_publishing_a_new_version_names_who_checked_that_version(client):
+    editor = member_of(EDITORS)
+    first, second, clinician = member_of(REVIEWERS, "first"), member_of(REVIEWERS, "second"), member_of(CLINICIANS)
+    first_profile, second_profile = profile_for(first, "Fiona First"), profile_for(second, "Sean Second")
+    profile_for(clinician, "Cleo Clinician")
+    original = condition_in(S.DRAFT, created_by=editor)
+    original = perform(original, "submit", editor)
+    original = perform(original, "fact_check", first, "Checked.")
+    original = perform(original, "medically_review", clinician, "Reviewed.")
+    original = perform(original, "publish", first)
+    assert (original.fact_checker, original.medical_reviewer.name) == (first_profile, "Cleo Clinician")
+
+    copy = fact_checked_new_version(original, editor, second, summary="What changed in this version.")
+    published = perform(copy, "publish", second)
+
+    published.refresh_from_db()
+    assert published.pk == original.pk and published.summary == "What changed in this version."
+    assert published.fact_checker == second_profile
+    assert published.last_reviewed_on == timezone.localdate()
+    # The clinician reviewed the earlier version, not this one: readers must not see their name on it.
+    assert published.medical_reviewer is None and published.medically_reviewed_on is None
+    page = client.get(published.get_absolute_url()).content.decode()
+    assert "Sean Second" in page and "Fiona First" not in page and "Cleo Clinician" not in page
+
+
+def test_a_medical_review_of_an_earlier_version_is_not_carried_onto_a_later_one(chief):
+    article = ArticleFactory(status=S.IN_REVIEW, published_at=None, kind=required_kind())
+    clinician = member_of(CLINICIANS)
+    profile_for(clinician, "Cleo Clinician")
+    article = perform(article, "fact_check", chief, "Checked.")
+    article = perform(article, "medically_review", clinician, "Reviewed.")
+    article = perform(article, "request_changes", chief, "One more fix.")
+    article.lock_version += 1  # the editor's fix, as the admin saves it
+    article.save()
+    article = perform(article, "submit", chief)
+    article = perform(article, "fact_check", chief, "Checked again.")
+    with pytest.raises(WorkflowError, match="medically reviewed"):
+        perform(article, "publish", chief)
+
+
+def required_kind():
+    from review.models import MedicalReview
+
+    kinds = [kind for kind, rule in Article.medical_review_by_kind.items() if rule == MedicalReview.REQUIRED]
+    assert kinds, "some article kind requires a medical review"
+    return kinds[0]
+
+
+def test_a_kind_that_requires_a_medical_review_is_not_published_on_a_fact_check_alone(chief):
+    article = ArticleFactory(status=S.FACT_CHECKED, published_at=None, kind=required_kind())
+    with pytest.raises(WorkflowError, match="medically reviewed"):
+        perform(article, "publish", chief)
+    assert Article.objects.get(pk=article.pk).status == S.FACT_CHECKED
+
+
+def test_a_publication_time_in_the_past_is_refused_but_a_minute_ago_is_not(chief):
+    stale = condition_in(S.FACT_CHECKED)
+    with pytest.raises(WorkflowError, match="in the past"):
+        perform(stale, "publish", chief, at=timezone.now() - PAST_TOLERANCE - datetime.timedelta(minutes=1))
+    assert state_of(stale)[0] == S.FACT_CHECKED
+    recent = condition_in(S.FACT_CHECKED)
+    assert perform(recent, "publish", chief, at=timezone.now() - datetime.timedelta(minutes=1)).is_live
+
+
+def test_a_new_version_published_for_later_waits_and_goes_live_at_its_time(chief, django_user_model):
+    editor = member_of(EDITORS)
+    original = condition_in(S.PUBLISHED, summary="The reviewed summary.")
+    copy = fact_checked_new_version(original, editor, chief, summary="The next summary.")
+    at = timezone.now() + datetime.timedelta(hours=2)
+    scheduled = perform(copy, "publish", chief, at=at)
+    assert scheduled.status == S.SCHEDULED and scheduled.pk == copy.pk
+    assert publish_due(now=at - datetime.timedelta(minutes=1)) == []
+    assert Condition.objects.published().get(pk=original.pk).summary == "The reviewed summary."
+    published = publish_due(now=at)
+    assert [record.pk for record in published] == [original.pk]
+    assert Condition.objects.published().get(pk=original.pk).summary == "The next summary."
+    assert not Condition.objects.filter(pk=copy.pk).exists()
+
+
+# --- Separation of duties -------------------------------------------------------------------------------------
+
+
+def test_who_edited_since_the_last_publication_may_not_fact_check_but_earlier_editors_may():
+    creator, before, since, last = (member_of(EDITORS, name) for name in ["creator", "before", "since", "last"])
+    earlier, later = member_of(REVIEWERS, "earlier"), member_of(REVIEWERS, "later")
+    for user in (earlier, later):
+        profile_for(user, user.username.title())
+    record = condition_in(S.IN_REVIEW, created_by=creator, last_edited_by=last)
+    long_ago = timezone.now() - datetime.timedelta(days=30)
+    event = record_event(record, before, "edit")
+    ReviewEvent.objects.filter(pk=event.pk).update(created_at=long_ago)
+    for reviewer in (earlier,):
+        event = record_event(record, reviewer, "edit")
+        ReviewEvent.objects.filter(pk=event.pk).update(created_at=long_ago)
+    event = record_event(record, earlier, "publish", "", S.FACT_CHECKED, S.PUBLISHED)
+    ReviewEvent.objects.filter(pk=event.pk).update(created_at=long_ago + datetime.timedelta(days=1))
+    record_event(record, since, "edit")
+    record_event(record, later, "edit")
+
+    assert record.review_conflicts() == {creator.pk, since.pk, later.pk, last.pk}
+    with pytest.raises(PermissionDenied, match="someone else"):
+        perform(record, "fact_check", later, "Checked.")
+    assert perform(record, "fact_check", earlier, "Checked.").status == S.FACT_CHECKED
+
+
+def test_nobody_fact_checks_their_own_article_or_their_own_profile():
+    author_user, owner, newcomer = (member_of(REVIEWERS, name) for name in ["author", "owner", "newcomer"])
+    author = profile_for(author_user, "Ada Author")
+    article = ArticleFactory(status=S.IN_REVIEW, published_at=None, author=author)
+    with pytest.raises(PermissionDenied, match="someone else"):
+        perform(article, "fact_check", author_user, "Checked.")
+    # A new version of one's own published profile, and one's first profile, alike.
+    new_version = ContributorFactory(status=S.IN_REVIEW, published_at=None, draft_of=profile_for(owner, "Owen Owner"))
+    first_profile = ContributorFactory(status=S.IN_REVIEW, published_at=None, user=newcomer, name="Nia Newcomer")
+    for user, profile in [(owner, new_version), (newcomer, first_profile)]:
+        with pytest.raises(PermissionDenied, match="someone else"):
+            perform(profile, "fact_check", user, "Checked.")
+        assert state_of(profile)[0] == S.IN_REVIEW
+    assert perform(article, "fact_check", owner, "Checked.").status == S.FACT_CHECKED
+
+
+def test_the_clinician_who_fact_checked_a_version_does_not_also_review_it_medically():
+    both = member_of(REVIEWERS, "both")
+    both.groups.add(Group.objects.get(name=CLINICIANS))
+    profile_for(both, "Bo Both")
+    record = condition_in(S.IN_REVIEW)
+    record = perform(record, "fact_check", both, "Checked.")
+    with pytest.raises(PermissionDenied, match="You fact-checked"):
+        perform(record, "medically_review", both, "Reviewed.")
+    assert FactCheck.objects.for_object(record).medical_reviews().count() == 0

@@ -20,10 +20,17 @@ from django.utils import timezone
 
 from articles.models import Article, Condition
 from references.models import Source
-from review.guard import WorkflowError
-from review.models import FactCheck, ReviewEvent, Status, is_published
+from review.guard import NotEditable, WorkflowError, seeding
+from review.models import EDITABLE_STATUSES, FactCheck, ReviewEvent, Status, is_published
 from review.workflow import PAST_TOLERANCE, TRANSITIONS, perform, publish_due, record_event, start_new_version
-from tests.factories import ArticleFactory, CitationFactory, ConditionFactory, ContributorFactory, SourceFactory
+from tests.factories import (
+    ArticleFactory,
+    ArticleSideEffectFactory,
+    CitationFactory,
+    ConditionFactory,
+    ContributorFactory,
+    SourceFactory,
+)
 from tests.people import member_of, superuser
 
 pytestmark = pytest.mark.django_db
@@ -406,3 +413,138 @@ def test_the_clinician_who_fact_checked_a_version_does_not_also_review_it_medica
     with pytest.raises(PermissionDenied, match="You fact-checked"):
         perform(record, "medically_review", both, "Reviewed.")
     assert FactCheck.objects.for_object(record).medical_reviews().count() == 0
+
+
+# --- The guard: content changes only while its record is editable ----------------------------------------------
+
+LOCKED = [status for status in S if status not in EDITABLE_STATUSES]
+# An archived record, and its rows with it, may be deleted: no reader sees it and no reviewer is checking it.
+DELETABLE = (*EDITABLE_STATUSES, S.ARCHIVED)
+
+
+def article_in(status, **fields):
+    """An article in ``status`` (a working copy where only one can be), with a condition and a citation."""
+    published_at = {S.PUBLISHED: timezone.now() - datetime.timedelta(days=1)}.get(status)
+    if status == S.SCHEDULED:
+        fields.update(draft_of=ArticleFactory(), published_at=timezone.now() + datetime.timedelta(days=1))
+    article = ArticleFactory(status=status, **{"published_at": published_at, **fields})
+    with seeding():
+        article.conditions.add(ConditionFactory())
+        CitationFactory(record=article)
+    return Article.objects.get(pk=article.pk)
+
+
+def article_row(article):
+    """What readers could be shown of ``article``, as the database holds it."""
+    article = Article.objects.get(pk=article.pk)
+    return (
+        article.status,
+        article.title,
+        sorted(article.conditions.values_list("pk", flat=True)),
+        sorted(article.citations.values_list("pk", "source_id", "position")),
+        sorted(article.article_side_effects.values_list("pk", "side_effect_id")),
+    )
+
+
+def attempts(article):
+    """Every way code could change an article's content past the workflow, each a function of no arguments."""
+    other = ConditionFactory()
+    citation = article.citations.get()
+
+    def edit_title():
+        article.title = "A title nobody reviewed"
+        article.save()
+
+    def edit_title_only():
+        article.title = "A title nobody reviewed"
+        article.save(update_fields=["title"])
+
+    def move_citation_away():
+        citation.record = ArticleFactory(draft=True)
+        citation.save()
+
+    def move_citation_here():
+        with seeding():
+            elsewhere = CitationFactory(record=ArticleFactory(draft=True))
+        elsewhere.record = article
+        elsewhere.save()
+
+    def move_side_effect_here():
+        with seeding():
+            link = ArticleSideEffectFactory(article=ArticleFactory(draft=True))
+        link.article = article
+        link.save()
+
+    def change_citation():
+        citation.position += 5
+        citation.save()
+
+    return {
+        "edit a field": edit_title,
+        "edit a field with update_fields": edit_title_only,
+        "add a many-to-many link": lambda: article.conditions.add(other),
+        "remove a many-to-many link": lambda: article.conditions.remove(article.conditions.get()),
+        "clear the many-to-many links": lambda: article.conditions.clear(),
+        "set the many-to-many links": lambda: article.conditions.set([other]),
+        "link from the other side": lambda: other.articles.add(article),
+        "clear from the other side": lambda: article.conditions.get().articles.clear(),
+        "add a child row": lambda: CitationFactory._meta.model.objects.create(
+            record=article, source=SourceFactory(), position=9
+        ),
+        "change a child row": change_citation,
+        "move a child row away": move_citation_away,
+        "move a child row here": move_citation_here,
+        "move a side-effect link here": move_side_effect_here,
+        "delete a child row": lambda: citation.delete(),
+        "change the state by saving": lambda: (setattr(article, "status", S.DRAFT), article.save()),
+    }
+
+
+@pytest.mark.parametrize("status", LOCKED)
+def test_no_write_past_the_workflow_changes_a_record_that_is_not_editable(status):
+    article = article_in(status)
+    for label in attempts(article):
+        if label == "delete a child row" and status in DELETABLE:
+            continue
+        article = Article.objects.get(pk=article.pk)
+        before = article_row(article)
+        with pytest.raises(NotEditable), transaction.atomic():
+            attempts(article)[label]()
+            pytest.fail(f"{label} went through on a record that is {status}")  # not reached when refused
+        assert article_row(article) == before, label
+
+
+@pytest.mark.parametrize("status", EDITABLE_STATUSES)
+def test_the_same_writes_go_through_while_the_record_is_editable(status):
+    for label in attempts(article_in(status)):
+        if label == "change the state by saving":
+            continue
+        article = article_in(status)
+        before = article_row(article)
+        attempts(article)[label]()
+        assert article_row(article) != before or label.startswith("edit"), label
+        assert Article.objects.get(pk=article.pk).status == status
+
+
+@pytest.mark.parametrize("status", S)
+def test_a_record_is_deleted_only_from_a_state_no_reader_or_reviewer_depends_on(status):
+    article = article_in(status)
+    if status in DELETABLE:
+        article.delete()
+        assert not Article.objects.filter(pk=article.pk).exists()
+    else:
+        with pytest.raises(NotEditable), transaction.atomic():
+            article.delete()
+        assert Article.objects.filter(pk=article.pk).exists()
+
+
+@pytest.mark.parametrize("status", S)
+def test_a_new_record_starts_as_a_draft(status):
+    record = Condition(name="New condition", slug="new-condition", abbreviation="NC", status=status)
+    if status in EDITABLE_STATUSES:
+        record.save()
+        assert Condition.objects.filter(pk=record.pk).exists()
+    else:
+        with pytest.raises(NotEditable, match="starts as a draft"):
+            record.save()
+        assert not Condition.objects.filter(slug="new-condition").exists()

@@ -260,7 +260,7 @@ def _many_owners():
     }
 
 
-def connect():
+def connect():  # pragma: no mutate block (runs at start-up)
     """Watch every declared child model and many-to-many relation (called when the app registry is ready)."""
     for child_model in _children_by_model():
         pre_save.connect(_child_saved, sender=child_model, dispatch_uid=f"review-guard-save-{child_model._meta.label}")

@@ -58,7 +58,7 @@ class MedicalReview(models.TextChoices):
     REQUIRED = "required", _("Required before publication")
 
 
-def review_permissions(model_name, things):
+def review_permissions(model_name, things):  # pragma: no mutate block (runs at start-up)
     """The ``Meta.permissions`` of a reviewed model: one per workflow action, e.g. ``publish_article``."""
     return [(f"{action}_{model_name}", label % {"things": things}) for action, label in REVIEW_ACTIONS.items()]
 
@@ -286,7 +286,7 @@ class Reviewed(models.Model):
         remember_loaded(self)
 
     @classmethod
-    def review_constraints(cls, prefix, unique=None):
+    def review_constraints(cls, prefix, unique=None):  # pragma: no mutate block (runs at start-up)
         """
         The rules every reviewed table enforces in the database, named after ``prefix``, and ``unique``
         (``{field: message}``): values no two records may share, new versions aside (they share them with

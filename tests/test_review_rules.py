@@ -22,7 +22,15 @@ from articles.models import Article, Condition
 from references.models import Source
 from review.guard import NotEditable, WorkflowError, seeding
 from review.models import EDITABLE_STATUSES, FactCheck, ReviewEvent, Status, is_published
-from review.workflow import PAST_TOLERANCE, TRANSITIONS, perform, publish_due, record_event, start_new_version
+from review.workflow import (
+    PAST_TOLERANCE,
+    TRANSITIONS,
+    perform,
+    publish_due,
+    record_event,
+    start_new_version,
+    version_to_edit,
+)
 from tests.factories import (
     ArticleFactory,
     ArticleSideEffectFactory,
@@ -548,3 +556,51 @@ def test_a_new_record_starts_as_a_draft(status):
         with pytest.raises(NotEditable, match="starts as a draft"):
             record.save()
         assert not Condition.objects.filter(slug="new-condition").exists()
+
+
+# What a refusal tells the editor to do instead, by the state the record is in.
+WAY_OUT = {
+    S.IN_REVIEW: "Withdraw it from review",
+    S.FACT_CHECKED: "Request changes",
+    S.MEDICALLY_REVIEWED: "Request changes",
+    S.SCHEDULED: "Cancel the scheduled publication",
+    S.PUBLISHED: "Edit as a new version",
+    S.ARCHIVED: "Reopen it as a draft",
+}
+
+
+@pytest.mark.parametrize("status", LOCKED)
+def test_a_refused_edit_names_the_state_and_the_way_out(status):
+    article = article_in(status)
+    article.title = "A title nobody reviewed"
+    with pytest.raises(NotEditable) as refused:
+        article.save()
+    message = " ".join(refused.value.messages)
+    assert f"is {S(status).label.lower()}, so its content cannot change" in message
+    assert WAY_OUT[status] in message
+
+
+@pytest.mark.parametrize("status", S)
+def test_the_version_an_editor_changes_is_the_record_its_new_version_or_none(status):
+    editor = member_of(EDITORS)
+    article = article_in(status)
+    if status in EDITABLE_STATUSES:
+        assert version_to_edit(article, editor).pk == article.pk
+    elif status == S.PUBLISHED:
+        copy = version_to_edit(article, editor)
+        assert copy.draft_of_id == article.pk and copy.status == S.DRAFT
+        assert version_to_edit(article, editor).pk == copy.pk  # the same new version, not a second one
+        perform(copy, "submit", editor)
+        with pytest.raises(NotEditable, match="already has a new version that is in review"):
+            version_to_edit(article, editor)
+    else:
+        with pytest.raises(NotEditable) as refused:
+            version_to_edit(article, editor)
+        assert WAY_OUT[status] in " ".join(refused.value.messages)
+    assert state_of(article)[0] == status
+
+
+def test_only_editors_get_a_version_to_edit():
+    for role in (REVIEWERS, CLINICIANS):
+        with pytest.raises(PermissionDenied):
+            version_to_edit(article_in(S.DRAFT), member_of(role))

@@ -176,25 +176,8 @@ def perform(obj, name, by, comment="", at=None, substantive=True):
     Raises PermissionDenied or :class:`WorkflowError` with a message for the editor.
     """
     transition = TRANSITIONS.get(name)
-    if transition is None:
-        raise WorkflowError(_("There is no workflow action called “%(name)s”.") % {"name": name})
     obj = _locked(obj)
-    if not by.has_perm(transition.permission(obj)):
-        raise PermissionDenied(
-            _("You do not have permission to %(action)s %(things)s.")
-            % {"action": str(transition.label).lower(), "things": obj._meta.verbose_name_plural}
-        )
-    if obj.status not in transition.sources or not transition.applies_to(obj):
-        raise WorkflowError(
-            _("%(record)s is %(status)s; “%(action)s” is not possible now.")
-            % {"record": capfirst(_describe(obj)), "status": obj.get_status_display().lower(),
-               "action": transition.label}
-        )  # fmt: skip
-    comment = (comment or "").strip()
-    if transition.needs_comment and not comment:
-        raise WorkflowError(_("Add a comment that says why."))
-    if "\x00" in comment:
-        raise WorkflowError(_("The comment contains a character that cannot be stored (a NUL byte). Remove it."))
+    comment = check_transition(obj, name, transition, by, comment)
     if name == "submit":
         _check_images_are_described(obj)
     if name == "fact_check":
@@ -211,6 +194,33 @@ def perform(obj, name, by, comment="", at=None, substantive=True):
     if name in ("unpublish", "archive"):
         return refresh(_move(obj, transition, by, comment))
     return _move(obj, transition, by, comment)
+
+
+def check_transition(obj, name, transition, by, comment):
+    """
+    Refuse ``transition`` (named ``name``, None when there is none) on ``obj`` for ``by``, unless the actor has its
+    permission for the model, the record is in one of its states and of its kind, and a comment says why where one
+    is needed. Returns the comment, trimmed.
+    """
+    if transition is None:
+        raise WorkflowError(_("There is no workflow action called “%(name)s”.") % {"name": name})
+    if not by.has_perm(transition.permission(obj)):
+        raise PermissionDenied(
+            _("You do not have permission to %(action)s %(things)s.")
+            % {"action": str(transition.label).lower(), "things": obj._meta.verbose_name_plural}
+        )
+    if obj.status not in transition.sources or not transition.applies_to(obj):
+        raise WorkflowError(
+            _("%(record)s is %(status)s; “%(action)s” is not possible now.")
+            % {"record": capfirst(_describe(obj)), "status": obj.get_status_display().lower(),
+               "action": transition.label}
+        )  # fmt: skip
+    comment = (comment or "").strip()
+    if transition.needs_comment and not comment:
+        raise WorkflowError(_("Add a comment that says why."))
+    if "\x00" in comment:
+        raise WorkflowError(_("The comment contains a character that cannot be stored (a NUL byte). Remove it."))
+    return comment
 
 
 _IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)

@@ -687,3 +687,60 @@ def test_each_published_new_version_is_recorded_as_a_new_edit_version_with_who_a
         assert revision.user == chief
     # An editor's form opened on the record before a publication is then out of date (see review.merging).
     assert versions[1] == versions[0] + 1 and versions[0] >= 1
+
+
+@pytest.mark.parametrize("substantive", [True, False])
+def test_a_new_version_changes_the_last_updated_date_only_when_it_is_substantive(substantive, chief):
+    editor = member_of(EDITORS)
+    long_ago = timezone.localdate() - datetime.timedelta(days=40)
+    original = condition_in(S.PUBLISHED, last_updated=long_ago)
+    copy = fact_checked_new_version(original, editor, chief, summary="Reworded.")
+    published = perform(copy, "publish", chief, substantive=substantive)
+    published.refresh_from_db()
+    assert published.last_updated == (timezone.localdate() if substantive else long_ago)
+
+
+def test_the_workflow_tells_caches_and_partners_whenever_what_readers_see_changes(chief):
+    """The page cache and the API's sync listen to this signal: a publication they miss is stale content."""
+    from review.signals import reader_content_changed
+
+    heard = []
+
+    def listener(sender, record, **kwargs):
+        heard.append((sender, record.pk))
+
+    reader_content_changed.connect(listener)
+    try:
+        for name, transition in TRANSITIONS.items():
+            if S.PUBLISHED not in (*transition.sources, transition.target):
+                continue
+            start = S.PUBLISHED if S.PUBLISHED in transition.sources else sorted(transition.sources)[0]
+            for record in records_for(name, start):
+                heard.clear()
+                result = perform(record, name, chief, comment_for(name))
+                assert (Condition, result.pk) in heard, name
+        heard.clear()
+        copy = fact_checked_new_version(condition_in(S.PUBLISHED), member_of(EDITORS), chief, summary="New.")
+        original = perform(copy, "publish", chief)
+        assert (Condition, original.pk) in heard
+    finally:
+        reader_content_changed.disconnect(listener)
+
+
+def test_pages_a_new_version_stops_showing_are_rendered_again(client, chief):
+    """A product's new version drops a condition: that condition's page must stop listing the product."""
+    from review.rendering import render_published
+    from tests.factories import ProductApprovalFactory, ProductFactory
+
+    product, condition = ProductFactory(brand_name="Globulinex"), ConditionFactory()
+    ProductApprovalFactory(product=product, condition=condition)
+    render_published()
+    assert "Globulinex" in client.get(condition.get_absolute_url()).content.decode()
+
+    editor = member_of(EDITORS)
+    copy = start_new_version(product, editor)
+    copy.approvals.all().delete()
+    copy = perform(copy, "submit", editor)
+    copy = perform(copy, "fact_check", chief, "Checked.")
+    perform(copy, "publish", chief)
+    assert "Globulinex" not in client.get(condition.get_absolute_url()).content.decode()

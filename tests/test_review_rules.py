@@ -516,10 +516,12 @@ def test_no_write_past_the_workflow_changes_a_record_that_is_not_editable(status
             continue
         article = Article.objects.get(pk=article.pk)
         before = article_row(article)
-        with pytest.raises(NotEditable), transaction.atomic():
+        with pytest.raises(NotEditable) as refused, transaction.atomic():
             attempts(article)[label]()
             pytest.fail(f"{label} went through on a record that is {status}")  # not reached when refused
         assert article_row(article) == before, label
+        if label != "change the state by saving":
+            assert WAY_OUT[status] in " ".join(refused.value.messages), label
 
 
 @pytest.mark.parametrize("status", EDITABLE_STATUSES)
@@ -744,3 +746,32 @@ def test_pages_a_new_version_stops_showing_are_rendered_again(client, chief):
     copy = perform(copy, "fact_check", chief, "Checked.")
     perform(copy, "publish", chief)
     assert "Globulinex" not in client.get(condition.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("status", LOCKED)
+@pytest.mark.parametrize("load", ["only", "defer"])
+def test_a_record_loaded_without_its_state_is_still_guarded(status, load):
+    """Code that loads only some fields (``only()``, ``defer()``) cannot slip an edit past the guard."""
+    record = condition_in(status) or condition_in(status, copy=True)
+    queryset = Condition.objects.only("id", "summary") if load == "only" else Condition.objects.defer("status")
+    partial = queryset.get(pk=record.pk)
+    partial.summary = "A summary nobody reviewed"
+    with pytest.raises(NotEditable):
+        partial.save()
+    assert Condition.objects.get(pk=record.pk).summary != "A summary nobody reviewed"
+
+
+@pytest.mark.parametrize("chosen_in_days", [None, 30, 500])
+def test_publication_sets_the_next_review_a_year_on_or_sooner_if_the_editor_chose_sooner(
+    chosen_in_days, chief, settings
+):
+    settings.REVIEW_PERIOD_MONTHS = 12
+    today = timezone.localdate()
+    chosen = today + datetime.timedelta(days=chosen_in_days) if chosen_in_days else None
+    record = perform(condition_in(S.FACT_CHECKED, next_review_due=chosen), "publish", chief)
+    record.refresh_from_db()
+    assert record.last_reviewed_on == today
+    if chosen_in_days == 30:  # a fast-moving topic: the editor's earlier date stands
+        assert record.next_review_due == chosen
+    else:  # the standard year; a later date than that is not allowed to stretch it
+        assert 364 <= (record.next_review_due - today).days <= 366

@@ -775,3 +775,16 @@ def test_publication_sets_the_next_review_a_year_on_or_sooner_if_the_editor_chos
         assert record.next_review_due == chosen
     else:  # the standard year; a later date than that is not allowed to stretch it
         assert 364 <= (record.next_review_due - today).days <= 366
+
+
+@pytest.mark.parametrize("name", ["submit", "archive"])
+def test_a_copy_loaded_before_a_transition_cannot_save_over_it(name, chief):
+    """Loaded while a draft, saved after a submit (or an archive) elsewhere: its words must not land unreviewed."""
+    record = condition_in(S.DRAFT)
+    stale = Condition.objects.get(pk=record.pk)
+    perform(Condition.objects.get(pk=record.pk), name, chief, comment_for(name))
+    stale.summary = "Unreviewed words"
+    with pytest.raises(NotEditable, match="since you opened it"):
+        stale.save()
+    now = Condition.objects.get(pk=record.pk)
+    assert (now.status, now.summary) == (TRANSITIONS[name].target, record.summary)

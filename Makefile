@@ -82,9 +82,9 @@ test: install vnu  ## Set up and run the whole test suite (DATABASE_URL picks th
 
 # Mutation testing of the review rules (mutmut; tests/mutation/README.md). Each listed rule function of review/ is
 # changed one way at a time and the rule tests run against it, on a PostgreSQL test database kept between mutants.
-# `make mutation` runs them all (about 25 minutes on 2 cores) and rewrites tests/mutation/REPORT.md;
-# `make mutation-core` (in CI) runs the core rules the six mutations of issue 21 touched. Either fails when a change
-# survives that tests/mutation/reasons.toml gives no reason for.
+# `make mutation` runs them all (43 minutes on 2 cores) and rewrites tests/mutation/REPORT.md; `make mutation-core`
+# runs the core rules the six mutations of issue 21 touched. Either fails when a change survives that
+# tests/mutation/reasons.toml gives no reason for.
 MUTATION_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mutation
 MUTATION_WORKERS ?= 2
 W := review.workflow

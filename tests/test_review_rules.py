@@ -159,7 +159,8 @@ def test_every_transition_is_refused_from_every_state_it_does_not_start_from(nam
             record = condition_in(status, copy=copy)
             if record is None:
                 continue
-            applies = status in TRANSITIONS[name].sources and TRANSITIONS[name].applies_to(record)
+            sources, _, _, _, whom = POLICY[name]
+            applies = status in sources and whom in ("both", "copies" if copy else "originals")
             if applies:
                 continue
             before, events = state_of(record), events_of(record)
@@ -788,3 +789,11 @@ def test_a_copy_loaded_before_a_transition_cannot_save_over_it(name, chief):
         stale.save()
     now = Condition.objects.get(pk=record.pk)
     assert (now.status, now.summary) == (TRANSITIONS[name].target, record.summary)
+
+
+def test_a_medical_review_is_refused_for_a_kind_that_does_not_offer_one(chief):
+    source = SourceFactory(status=S.FACT_CHECKED, published_at=None)
+    assert source.medical_review_rule == ""  # sources are checked against the literature, not by a clinician
+    with pytest.raises(WorkflowError, match="is not possible now"):
+        perform(source, "medically_review", chief, "Reviewed.")
+    assert Source.objects.get(pk=source.pk).status == S.FACT_CHECKED

@@ -185,6 +185,8 @@ def test_every_transition_moves_a_record_from_each_state_it_starts_from_to_its_t
             event = ReviewEvent.objects.for_object(result).first()
             assert event.actor == chief and event.to_status == transition.target
             assert event.from_status == status
+            published_copy = record.is_working_copy and transition.target == S.PUBLISHED
+            assert event.comment == ("Substantive update." if published_copy else comment_for(name))
 
 
 @pytest.mark.parametrize("name", [name for name, rule in POLICY.items() if rule[3]])
@@ -797,3 +799,16 @@ def test_a_medical_review_is_refused_for_a_kind_that_does_not_offer_one(chief):
     with pytest.raises(WorkflowError, match="is not possible now"):
         perform(source, "medically_review", chief, "Reviewed.")
     assert Source.objects.get(pk=source.pk).status == S.FACT_CHECKED
+
+
+@pytest.mark.parametrize(
+    "profile", [{"is_fact_checker": False}, {"status": S.DRAFT, "published_at": None}, {"status": S.ARCHIVED}]
+)
+def test_only_a_live_fact_checker_profile_may_sign_a_fact_check(profile):
+    """Readers are shown who checked each page: a login without a live fact-checker profile cannot sign."""
+    user = member_of(REVIEWERS)
+    ContributorFactory(user=user, **{"is_fact_checker": True, **profile})
+    record = condition_in(S.IN_REVIEW)
+    with pytest.raises(WorkflowError, match="Readers are told who fact-checked"):
+        perform(record, "fact_check", user, "Checked.")
+    assert state_of(record)[0] == S.IN_REVIEW

@@ -144,10 +144,10 @@ def check_save(record, update_fields=None):
     now = type(record)._base_manager.filter(pk=record.pk).values_list("status", flat=True).first()
     if now is not None and now != status:  # moved on by the workflow since this copy of it was loaded
         raise NotEditable(
-            _("%(record)s has been %(status)s since you opened it, so your copy is out of date and was not saved. "
-              "Reload it; %(advice)s")
-            % {"record": capfirst(_describe(record)), "status": Status(now).label.lower(),
-               "advice": advice(now) or _("you can edit it again.")}
+            _("%(record)s moved to “%(status)s” since you opened it, so your copy is out of date and was not saved. "
+              "Reload it. %(advice)s")
+            % {"record": capfirst(_describe(record)), "status": Status(now).label,
+               "advice": advice(now) or _("Then you can edit it again.")}
         )  # fmt: skip
     if record.status != status:
         raise NotEditable(

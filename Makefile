@@ -104,7 +104,7 @@ mutation: install  ## Mutation testing of every review rule; writes tests/mutati
 	DATABASE_URL=$(MUTATION_DATABASE_URL) $(BIN)/mutmut run --max-children $(MUTATION_WORKERS) $(MUTATION_RULES)
 	$(BIN)/python tests/mutation/report.py
 
-mutation-core: install  ## The core review rules only (CI): fails on a surviving change with no written reason.
+mutation-core: install  ## The core review rules only (for a nightly job): fails on a survivor with no written reason.
 	rm -rf mutants
 	DATABASE_URL=$(MUTATION_DATABASE_URL) $(BIN)/mutmut run --max-children $(MUTATION_WORKERS) $(MUTATION_CORE)
 	$(BIN)/python tests/mutation/report.py --check

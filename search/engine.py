@@ -18,7 +18,6 @@ from django.db.models import F, Q, Value
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 
 from articles.models import Article, Condition, Product, SideEffect
 from references.markers import MARKER
@@ -32,6 +31,18 @@ SNIPPET_WORDS = 30
 
 # Marks ts_headline puts around matches; private-use characters that never occur in content.
 _START, _STOP = "\ue000", "\ue001"
+ELLIPSIS = "…"
+FRAGMENT_DELIMITER = f" {ELLIPSIS} "
+# A snippet starts at the start of the sentence holding its first word when that is at most this many characters
+# before it (else after "…"), and runs on to the end of its last sentence when that is this near (else "…"). The
+# fallback picks its first word near the first match; ts_headline's fragments need only their stop words back.
+SENTENCE_LEAD = 120
+WORD_LEAD = 60
+HEADLINE_REACH = 40
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+# A sentence ends with its mark and any closing quotes or brackets, before a space and what can open the next one.
+_SENTENCE_CLOSE = re.compile(r"[.!?…][\"'”’)\]]*(?=\s|$)")
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’)\]]*\s+(?=[A-Z0-9\"“‘'(\[])")
 
 
 @dataclass(frozen=True)
@@ -149,24 +160,61 @@ def _indexed(query):
         max_words=SNIPPET_WORDS,
         min_words=SNIPPET_WORDS // 2,
         max_fragments=2,
-        fragment_delimiter=" … ",
+        fragment_delimiter=FRAGMENT_DELIMITER,
     )
-    rows = Document.objects.filter(pk__in=[row["pk"] for row in chosen]).values("kind", "title", "url", "pk")
-    found = {row["pk"]: row for row in rows.annotate(headline=headline)}
+    rows = Document.objects.filter(pk__in=[row["pk"] for row in chosen])
+    rows = rows.values("kind", "title", "url", "pk", "snippet_text").annotate(headline=headline)
+    found = {row["pk"]: row for row in rows}
     ordered = [found[row["pk"]] for row in chosen if row["pk"] in found]
     return [
         # The order is the ranking; rank says it as a number, higher first, like the fallback's.
         Result(
-            row["kind"], row["title"], row["url"], _highlighted_headline(row["headline"]), rank=len(ordered) - position
+            row["kind"],
+            row["title"],
+            row["url"],
+            _highlighted_headline(row["headline"], row["snippet_text"]),
+            rank=len(ordered) - position,
         )
         for position, row in enumerate(ordered)
     ]
 
 
-def _highlighted_headline(headline):
+def _highlighted_headline(headline, text):
+    """
+    ``ts_headline``'s fragments of ``text``, highlighted and framed as :func:`_framed` frames a passage: the words
+    it leaves off at either end of a nearly whole sentence put back, an ellipsis where a sentence is cut.
+    """
+    headline, text = (headline or "").strip(), text or ""
+    fragments = [
+        fragment.replace(_START, "").replace(_STOP, "").strip() for fragment in headline.split(FRAGMENT_DELIMITER)
+    ]
+    first, last = text.find(fragments[0]), text.find(fragments[-1])
+    if first < 0 or last < 0:  # not found as stored: say it may be cut
+        headline = f"{ELLIPSIS} {headline} {ELLIPSIS}"
+    else:
+        before, after = _framed(text, first, last + len(fragments[-1]), HEADLINE_REACH)
+        headline = f"{before}{headline}{after}"
     # Rich text arrives with its entities (&amp;); plain fields as typed. Either way: unescape, escape once.
-    text = escape(unescape(headline or ""))
-    return mark_safe(text.replace(_START, "<mark>").replace(_STOP, "</mark>"))
+    escaped = escape(unescape(headline))
+    return mark_safe(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))
+
+
+def _framed(text, start, end, reach):
+    """
+    ``(before, after)``: what to put before and after the passage ``text[start:end]`` so that it reads from the start
+    of a sentence and to the end of one: the rest of the sentence when at most ``reach`` characters are missing,
+    else "…" (nothing at the start or end of ``text``).
+    """
+    breaks = [found.end() for found in _SENTENCE_BREAK.finditer(text, max(0, start - reach - 4), start + 1)]
+    openings = [at for at in breaks if start - reach <= at <= start] + ([0] if start <= reach else [])
+    before = text[max(openings) : start] if openings else f"{ELLIPSIS} "
+    rest = text[end:].rstrip()
+    if not rest or _SENTENCE_END.search(text[start:end]):
+        return before, ""
+    closing = _SENTENCE_CLOSE.search(rest[: reach + 2])
+    if closing and closing.end() <= reach:
+        return before, rest[: closing.end()]
+    return before, rest if len(rest) <= reach else f" {ELLIPSIS}"
 
 
 # --- Fallback (SQLite) --------------------------------------------------------------------------------------
@@ -197,13 +245,21 @@ def _plain(source, row, field):
 
 
 def _excerpt(text, words):
-    """About ``SNIPPET_WORDS`` words of ``text`` starting shortly before the first match."""
+    """
+    About ``SNIPPET_WORDS`` words of ``text`` from a little before the first match, framed by :func:`_framed`: from
+    the start of the sentence when it is near, to the end of the last one when it is near, "…" where cut.
+    """
     lowered = text.lower()
     positions = [lowered.find(word.lower()) for word in words if word.lower() in lowered]
-    start = min(positions) if positions else 0
-    start = text.rfind(" ", 0, max(0, start - 60)) + 1 if start > 60 else 0
-    excerpt = Truncator(text[start:]).words(SNIPPET_WORDS, truncate=" …")
-    return ("… " if start else "") + excerpt
+    match = min(positions) if positions else 0
+    sentences = [found.end() for found in _SENTENCE_BREAK.finditer(text, max(0, match - SENTENCE_LEAD), match + 1)]
+    start = max([at for at in sentences if at <= match], default=0)
+    if match - start > SENTENCE_LEAD:
+        start = text.rfind(" ", 0, match - WORD_LEAD) + 1
+    passage = list(re.finditer(r"\S+", text[start:]))[:SNIPPET_WORDS]
+    end = start + passage[-1].end() if passage else start
+    before, after = _framed(text, start, end, HEADLINE_REACH)
+    return f"{before}{text[start:end]}{after}"
 
 
 def highlight(text, words):

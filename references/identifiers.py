@@ -1,9 +1,11 @@
 """
 Normalizing and validating the identifiers that make a source findable.
 
-DOIs are stored bare (``10.1016/j.jaci.2016.09.023``), whatever form the editor
-pasted: a doi.org link, a ``doi:`` prefix, surrounding spaces. DOIs compare
-case-insensitively. PMIDs are stored as their digits.
+DOIs are stored bare and in lower case (``10.1016/j.jaci.2016.09.023``), whatever
+form the editor pasted or a file gave: a doi.org link, a ``doi:`` prefix,
+surrounding spaces, capitals (``10.3389/FIMMU.2018.01299``). DOIs are the same
+in any letter case (doi.org resolves both), so lookups still ignore case, for
+sources stored before DOIs were lower-cased. PMIDs are stored as their digits.
 """
 
 import re
@@ -20,9 +22,9 @@ _PMID_PREFIX = re.compile(r"^pmid:?\s*", re.IGNORECASE)
 
 
 def normalize_doi(value):
-    """Return the bare DOI for any common spelling of it ('' stays '')."""
+    """Return the bare, lower-case DOI for any common spelling of it ('' stays '')."""
     value = (value or "").strip()
-    return _DOI_PREFIXES.sub("", value).strip()
+    return _DOI_PREFIXES.sub("", value).strip().lower()
 
 
 def validate_doi(value):

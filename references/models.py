@@ -15,12 +15,15 @@ from .records import CITATION_KEY_PATTERN, initials
 
 
 class NormalizedCharField(models.CharField):
-    """A CharField that stores a normalized spelling of its value, on form clean and on every save."""
+    """
+    A CharField that stores a normalized spelling of its value, on form clean and on every save. Values are
+    written and looked up as :meth:`pre_save` leaves them, so a save can keep a stored spelling (see DOIField).
+    """
 
     normalize = staticmethod(lambda value: value)
 
-    def to_python(self, value):
-        return self.normalize(super().to_python(value))
+    def clean(self, value, model_instance):
+        return super().clean(self.normalize(self.to_python(value)), model_instance)
 
     def pre_save(self, model_instance, add):
         value = self.normalize(getattr(model_instance, self.attname))
@@ -31,6 +34,15 @@ class NormalizedCharField(models.CharField):
 class DOIField(NormalizedCharField):
     normalize = staticmethod(normalize_doi)
     default_validators = [validate_doi]
+    # The same DOI in other letters is the same work: the reviewer's diff and the editors' merge see no change.
+    case_insensitive = True
+
+    def pre_save(self, model_instance, add):
+        if add or getattr(model_instance, "is_editable", True):
+            return super().pre_save(model_instance, add)
+        # A record readers see (or a reviewer is checking) keeps the letters its reviewer saw; stored before DOIs
+        # were lower-cased, it gets them with its next version.
+        return getattr(model_instance, self.attname)
 
 
 class PMIDField(NormalizedCharField):

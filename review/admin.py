@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.text import capfirst
+from django.utils.text import capfirst, normalize_newlines
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -93,6 +93,10 @@ class ReviewedAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # Browsers send a text box's lines ending in CRLF; stored text ends them in LF, as every other path does.
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = normalize_newlines(value)
         self._check_described_images(cleaned)
         if self.instance.pk is None or "edit_version" not in cleaned:
             return cleaned

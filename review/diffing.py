@@ -6,6 +6,9 @@ Versions are compared as the plain data of :func:`review.content.snapshot`, part
 order the model declares them: rich text paragraph by paragraph, lists (conditions, citations,
 side effects…) item by item, everything else as one line. A changed line that replaces another is shown
 once, word by word, so a three-word edit in a long paragraph reads as three words.
+
+What a reader cannot see is no change: line endings (Windows' CRLF or Unix's LF), a trailing newline, and the
+letter case of an identifier whose field says it ignores case (a DOI: ``case_insensitive = True``).
 """
 
 import difflib
@@ -14,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils.text import normalize_newlines
 
 from richtext.fields import plain_text
 
@@ -82,12 +86,24 @@ def _similar(old, new):
     return difflib.SequenceMatcher(a=before, b=after, autojunk=False).ratio() >= SIMILAR_ENOUGH
 
 
+def same_text(value):
+    """``value`` as text with its lines ended one way and no blank edges: equal for text that reads the same."""
+    return normalize_newlines(str(value)).strip()
+
+
 def _as_lines(part, value):
     if isinstance(value, list):
-        return [str(item) for item in value]
+        return [same_text(item) for item in value]
     if part.is_rich_text:
         return paragraphs(value)
-    return [str(value)] if value not in (None, "") else []
+    text = same_text(value) if value is not None else ""
+    return [text] if text else []
+
+
+def _unchanged(part, before, after):
+    if getattr(part.field, "case_insensitive", False):
+        return [line.lower() for line in before] == [line.lower() for line in after]
+    return before == after
 
 
 def _diff_lines(old, new):
@@ -118,7 +134,7 @@ def content_diff(model, old, new, context=1):
         if name not in new:
             continue
         before, after = _as_lines(part, old.get(name)), _as_lines(part, new.get(name))
-        if before == after:
+        if _unchanged(part, before, after):
             continue
         changes.append(FieldChange(name, label, _with_context(_diff_lines(before, after), context)))
     return changes
@@ -168,7 +184,7 @@ def data_lines(data, path=""):
         ]
     if isinstance(data, list | tuple):
         return [line for number, item in enumerate(data, start=1) for line in data_lines(item, f"{path}[{number}]")]
-    return [f"{path}: {data}"]
+    return [f"{path}: {same_text(data)}"]
 
 
 def data_change(name, label, old, new, context=1):

@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from richtext.fields import sanitize_html
 
 from .content import CHILDREN, _plain, parts
-from .diffing import paragraphs, side_by_side
+from .diffing import paragraphs, same_text, side_by_side
 
 SALT = "review.edit_version"
 # The posted choice for a part both editors changed: ``keep-<name>`` = ``theirs`` or ``mine``.
@@ -63,7 +63,8 @@ def comparable(model_field, value):
         # The editor tidies the HTML it loads (spacing, entities): what counts is what would be stored.
         return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", sanitize_html(value))).strip()
     if isinstance(value, str):
-        return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+        # The letter case of an identifier such as a DOI is no change; nor are line endings.
+        return same_text(value.lower() if getattr(model_field, "case_insensitive", False) else value)
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
             value = value.astimezone(datetime.UTC)

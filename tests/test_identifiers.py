@@ -1,4 +1,4 @@
-"""DOIs and PMIDs are stored bare, whatever spelling the editor pasted, and nonsense is refused in plain words."""
+"""DOIs (bare, in lower case) and PMIDs are stored whatever spelling was pasted; nonsense is refused in plain words."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,7 +10,7 @@ from tests.factories import SourceFactory
 pytestmark = pytest.mark.django_db
 
 DOI_SPELLINGS = [
-    ("https://doi.org/10.1016/J.JACI.2016.09.023", "10.1016/J.JACI.2016.09.023"),
+    ("https://doi.org/10.1016/J.JACI.2016.09.023", "10.1016/j.jaci.2016.09.023"),
     ("http://dx.doi.org/10.1016/j.jaci.2016.09.023", "10.1016/j.jaci.2016.09.023"),
     ("https://dx.doi.org/10.3389/fimmu.2018.01299", "10.3389/fimmu.2018.01299"),
     ("HTTPS://DOI.ORG/10.3389/fimmu.2018.01299", "10.3389/fimmu.2018.01299"),
@@ -22,7 +22,7 @@ DOI_SPELLINGS = [
     ("  10.1016/j.jaci.2016.09.023 \n", "10.1016/j.jaci.2016.09.023"),
     (
         "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0",
-        "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0",
+        "10.1002/(sici)1097-4571(199806)49:8<693::aid-asi4>3.0.co;2-0",
     ),
 ]
 INVALID_DOIS = ["11.1234/x", "10.12/x", "hello", "10.1234/", "10.1234/with space", "https://example.org/10.1234/x"]

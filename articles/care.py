@@ -1,9 +1,11 @@
 """
-The “Get help now” card: the warning signs of a page's side effects, grouped by how fast a reader must act.
+The “Get help now” card: warning signs grouped by how fast a reader must act.
 
 Modelled on the NHS website's care cards: “Immediate action required” (call emergency services) comes before
 “Urgent advice” (contact the care team today). Every reader page that lists side effects, and the printed
-handout, build their card with :func:`care_card`, so the card says the same everywhere.
+handout, build their card with :func:`care_card`; a condition page builds one from the condition's own warning
+signs (bleeding in ITP, say) with :func:`condition_card`. Both give the same groups, so the card says the same
+everywhere.
 """
 
 from dataclasses import dataclass, field
@@ -25,14 +27,14 @@ ACTIONS = {
 
 @dataclass
 class CareWarning:
-    """One side effect on the card, with the signs to look for."""
+    """One side effect on the card, with the signs to look for; no side effect for the signs of the page's own topic."""
 
-    side_effect: SideEffect
+    side_effect: SideEffect | None
     signs: list
 
     @property
     def name(self):
-        return self.side_effect.name
+        return self.side_effect.name if self.side_effect else ""
 
 
 @dataclass
@@ -68,4 +70,22 @@ def care_card(side_effects):
         CareGroup(level=level, heading=Level(level).label, action=ACTIONS[level], warnings=warnings)
         for level, warnings in by_level.items()
         if warnings
+    ]
+
+
+def sign_list(text):
+    """Warning signs typed one per line (list marks and blank lines ignored) as a list."""
+    return [line.strip(" -•\t") for line in (text or "").splitlines() if line.strip(" -•\t")]
+
+
+def condition_card(condition):
+    """
+    The card of ``condition``'s own warning signs (its ``immediate_signs`` and ``urgent_signs``), as
+    :func:`care_card` gives it: most urgent first, empty levels left out, an empty list when it has none.
+    """
+    signs = {Level.IMMEDIATE: condition.immediate_signs, Level.URGENT: condition.urgent_signs}
+    return [
+        CareGroup(level=level, heading=Level(level).label, action=ACTIONS[level], warnings=[CareWarning(None, found)])
+        for level in CARD_LEVELS
+        if (found := sign_list(signs[level]))
     ]

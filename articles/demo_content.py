@@ -81,6 +81,25 @@ CONDITIONS = [
             <li>in some cases, an operation to remove the spleen (splenectomy)</li>
             </ul>
             <p>Talk with your care team about the benefits and drawbacks of each option for you.</p>"""),
+        # With few platelets a bleed can be hard to stop, and bleeding inside the head or gut may show only by
+        # these signs: the page's "Get help now" card.
+        "immediate_signs": "\n".join(
+            [
+                "Bleeding that will not stop, even after pressing on it firmly",
+                "A bad headache after a knock to the head, or a sudden, severe headache",
+                "Sudden confusion, drowsiness, blurred or double vision, or weakness on one side of the body",
+                "Vomiting blood, or coughing up blood",
+            ]
+        ),
+        "urgent_signs": "\n".join(
+            [
+                "Blood in your urine: pink, red or brown urine",
+                "Blood in your stool, or black, sticky stools",
+                "A nosebleed or bleeding gums that last much longer than usual or keep coming back",
+                "Lots of new bruises, or new tiny red or purple spots on your skin, without a reason",
+                "A period that is much heavier than usual",
+            ]
+        ),
     },
     {
         "name": "Thrombotic thrombocytopenic purpura",

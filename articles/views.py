@@ -11,6 +11,7 @@ from feedback.forms import FeedbackForm
 from ivig_site.numbers import whole_number
 from review.rendering import with_stored_parts
 
+from .care import condition_card
 from .models import Article, Condition, Contributor, Product, ProductSideEffect, SideEffect
 from .publishing import breadcrumbs, page_context, reviewed_on
 
@@ -223,6 +224,7 @@ class ConditionDetailView(PreviewMixin, DetailView):
             articles_by_kind=group_by_kind(articles),
             articles_page=articles,
             approvals=approvals,
+            care=condition_card(condition),
             related_conditions=condition.related_conditions.published(),
             **page_context(condition, self.request),
             **kwargs,

@@ -86,7 +86,15 @@ SOURCES = [
         kind="Condition",
         model=Condition,
         queryset=lambda: Condition.objects.published(),
-        weighted_fields={"name": "A", "abbreviation": "A", "summary": "B", "overview": "C", "treatment": "C"},
+        weighted_fields={
+            "name": "A",
+            "abbreviation": "A",
+            "summary": "B",
+            "overview": "C",
+            "treatment": "C",
+            "immediate_signs": "C",
+            "urgent_signs": "C",
+        },
         snippet_fields=("summary", "overview", "treatment"),
     ),
     _Source(

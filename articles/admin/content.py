@@ -35,6 +35,7 @@ class ConditionAdmin(CitingAdminMixin, ReviewedAdmin):
     fieldsets = [
         (None, {"fields": ["name", "abbreviation", "slug", "icd10_code"]}),
         (_("Page text"), {"fields": ["summary", "overview", "treatment"]}),
+        (_("“Get help now” card"), {"fields": ["immediate_signs", "urgent_signs"]}),
         (_("See also"), {"fields": ["related_conditions"]}),
     ]
 

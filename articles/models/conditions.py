@@ -47,6 +47,8 @@ class Condition(Reviewed):
         "summary",
         "overview",
         "treatment",
+        "immediate_signs",
+        "urgent_signs",
         "related_conditions",
         "citations",
     ]
@@ -78,6 +80,23 @@ class Condition(Reviewed):
     )
     overview = RichTextField(_("overview"), blank=True, help_text=_("What the condition is and how it affects people."))
     treatment = RichTextField(_("treatment"), blank=True, help_text=_("How it is treated, and where IVIG fits in."))
+    immediate_signs = models.TextField(
+        _("signs that need emergency help"),
+        blank=True,
+        help_text=_(
+            "One sign per line, short and concrete, e.g. “Bleeding that will not stop, even with firm pressure”. "
+            "Shown under “Immediate action required” (call emergency services) on the “Get help now” card near "
+            "the top of the page."
+        ),
+    )
+    urgent_signs = models.TextField(
+        _("signs to act on the same day"),
+        blank=True,
+        help_text=_(
+            "One sign per line, e.g. “Blood in your urine or stool”. Shown under “Urgent advice” (contact the care "
+            "team today) on the “Get help now” card. Leave both lists empty for a condition that needs no card."
+        ),
+    )
     related_conditions = models.ManyToManyField(
         "self",
         symmetrical=False,

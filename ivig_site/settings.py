@@ -68,6 +68,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ops.middleware.RejectNulBytesMiddleware",
+    # Compresses pages for clients that accept gzip, cached ones included (the cache below stores them plain);
+    # below WhiteNoise, which sends static files compressed ahead of time.
+    "pagecache.middleware.TextCompressionMiddleware",
     # Above the rest, so a cached page is answered without them (what they add to a page is stored with it). It
     # makes the scheduled-publication check itself before it looks up a page, in the same read of the cache.
     "pagecache.middleware.PageCacheMiddleware",

@@ -33,6 +33,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
@@ -181,3 +182,18 @@ class AtomicWritesMiddleware:
             return None
         with transaction.atomic():
             return view_func(request, *view_args, **view_kwargs)
+
+
+class TextCompressionMiddleware(GZipMiddleware):
+    """
+    Django's ``GZipMiddleware`` (with its BREACH mitigation) for text only: pages, feeds, sitemaps, JSON. Images,
+    PDF handouts and other uploads are compressed already; gzipping them would cost time and save nothing. It sits
+    above the page cache, which stores pages plain, so a page from the cache is compressed like a fresh one, and
+    ``Vary: Accept-Encoding`` tells shared caches to keep the two answers apart.
+    """
+
+    def process_response(self, request, response):
+        content_type = response.get("Content-Type", "").partition(";")[0].strip().lower()
+        if content_type.startswith("text/") or content_type.endswith(("json", "xml", "javascript")):
+            return super().process_response(request, response)
+        return response

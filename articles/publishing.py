@@ -36,8 +36,11 @@ FORMAT = 3
 
 
 def published_citations():
-    """A record's citations of published sources, with what formatting them needs."""
-    return Citation.objects.for_display().filter(source__in=Source.objects.published())
+    """
+    A record's citations of published sources (in a preview, also of new sources going through review with it),
+    with what formatting them needs.
+    """
+    return Citation.objects.for_display().filter(source__in=Source.objects.shown())
 
 
 def reviewed_on(article):

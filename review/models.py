@@ -14,6 +14,9 @@ That list drives the working copy, the snapshot a fact-check pins, the reviewer'
 version history (see :mod:`review.content`). The workflow itself is :mod:`review.workflow`.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -68,6 +71,32 @@ def is_published(now=None):
     return Q(status=Status.PUBLISHED, published_at__lte=now or timezone.now())
 
 
+# A first version on its way to readers: what a staff preview of a record under review shows with it.
+ON_THE_WAY = (Status.DRAFT, Status.CHANGES_REQUESTED, Status.IN_REVIEW, Status.FACT_CHECKED, Status.MEDICALLY_REVIEWED)
+_previewing = ContextVar("review_previewing", default=False)
+
+
+@contextmanager
+def previewing():
+    """
+    While a staff preview of a record that is not published yet is built: :meth:`ReviewedQuerySet.shown` then
+    also gives the new records on their way with it (the sources imported for an article, which go through review
+    with it), so the reviewer sees the page as it will be. Readers' pages never run inside it.
+    """
+    token = _previewing.set(True)
+    try:
+        yield
+    finally:
+        _previewing.reset(token)
+
+
+def is_shown():
+    """:func:`is_published`, or inside :func:`previewing` also a first version on its way (see there)."""
+    if not _previewing.get():
+        return is_published()
+    return is_published() | Q(draft_of__isnull=True, published_at__isnull=True, status__in=ON_THE_WAY)
+
+
 def is_scheduled(now=None):
     """Working copies waiting for their time, and originals published for a later time."""
     return Q(status=Status.SCHEDULED) | Q(status=Status.PUBLISHED, published_at__gt=now or timezone.now())
@@ -108,6 +137,10 @@ class ReviewedQuerySet(models.QuerySet):
     def published(self):
         """What a reader may see now: published rows whose publication time has come."""
         return self.filter(is_published())
+
+    def shown(self):
+        """What a page shows of this kind: :meth:`published`, in a preview also the new records on their way."""
+        return self.filter(is_shown())
 
     def originals(self):
         """The records themselves, without the working copies that hold pending edits of published ones."""

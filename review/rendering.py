@@ -29,7 +29,7 @@ from django.db.models.functions import Mod
 from django.utils.module_loading import import_string
 
 from .content import dependencies, live_dependents, reviewed_models
-from .models import RenderedPage, Status
+from .models import RenderedPage, Status, previewing
 from .signals import reader_content_changed
 from .uploads import record_all_uses
 
@@ -66,9 +66,13 @@ def parts_function(model):
 def build_parts(record):
     """The page parts of ``record`` rendered now, whatever its state."""
     function = parts_function(type(record))
-    # Fetches only what ``record`` does not hold yet: a view may have prefetched some of it.
-    prefetch_related_objects([record], *function.queryset()._prefetch_related_lookups)
-    return function(record)
+    if record.status in (Status.PUBLISHED, Status.SCHEDULED):
+        # Fetches only what ``record`` does not hold yet: a view may have prefetched some of it.
+        prefetch_related_objects([record], *function.queryset()._prefetch_related_lookups)
+        return function(record)
+    with previewing():  # a version on its way: shown with the new records going through review with it
+        prefetch_related_objects([record], *function.queryset()._prefetch_related_lookups)
+        return function(record)
 
 
 def _stored(record):

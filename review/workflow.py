@@ -22,6 +22,7 @@ by a middleware before any page is built (no cron job, no worker).
 import dataclasses
 import datetime
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import reversion
@@ -35,7 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
-from .content import FIELD, copy_content, dependencies, parts, reviewed_models, snapshot
+from .content import FIELD, copy_content, dependencies, fetch_content, parts, reviewed_models, snapshot
 from .guard import NotEditable, WorkflowError, advice, by_workflow, refusal
 from .models import FactCheck, MedicalReview, ReviewEvent, Status
 from .rendering import pages_showing, refresh
@@ -178,6 +179,7 @@ def perform(obj, name, by, comment="", at=None, substantive=True):
     transition = TRANSITIONS.get(name)
     obj = _locked(obj)
     comment = check_transition(obj, name, transition, by, comment)
+    _take_along(obj, transition, by, comment, at)
     if name == "submit":
         _check_images_are_described(obj)
     if name == "fact_check":
@@ -221,6 +223,69 @@ def check_transition(obj, name, transition, by, comment):
     if "\x00" in comment:
         raise WorkflowError(_("The comment contains a character that cannot be stored (a NUL byte). Remove it."))
     return comment
+
+
+# --- New records an edit brings with it go through review with it ------------------------------------------
+
+# The steps a new record takes together with the record that shows it (an article and the sources imported
+# for it): submitting, fact-checking, a required medical review, publishing, and the ways back to the editor.
+TAKEN_ALONG = ("submit", "withdraw", "request_changes", "fact_check", "medically_review", "publish")
+_along = ContextVar("review_taken_along", default=None)
+
+
+def companions(obj, transition=None):
+    """
+    The new records ``obj`` shows that go through review with it: first versions (never published, not a new
+    version of a published record) at the same step as ``obj``, or at the step ``transition`` starts from. A
+    source imported for an article, a new contributor or side effect it names. Each is still checked and
+    recorded on its own; this only spares the editor and the reviewer a round per record.
+    """
+    sources = transition.sources if transition is not None else (obj.status,)
+    return [
+        record
+        for record in dependencies(fetch_content(obj))
+        if not record.is_working_copy and record.published_at is None and record.status in sources
+    ]
+
+
+def _take_along(obj, transition, by, comment, at):
+    """
+    Run ``transition`` on ``obj``'s :func:`companions` first, through :func:`perform` with every check it makes
+    (permission, separation of duties, a profile to credit). One that ``by`` may not move stays where it is, and
+    the publish check then names it; one refused for any other reason refuses the whole step, saying which.
+    """
+    if transition.name not in TAKEN_ALONG:
+        return
+    seen, token = _along.get(), None
+    if seen is None:  # the record the user acted on: the records taken along share its set
+        seen = set()
+        token = _along.set(seen)
+    seen.add((type(obj), obj.pk))
+    moved = False
+    try:
+        for record in companions(obj, transition):
+            if (type(record), record.pk) in seen or not transition.available_to(by, record):
+                continue
+            if transition.name == "medically_review" and not record.needs_medical_review:
+                continue
+            seen.add((type(record), record.pk))
+            note = _("Together with %(record)s.") % {"record": _describe(obj)}
+            note = f"{note} {comment}" if comment else note
+            try:
+                perform(record, transition.name, by, note, at=at)
+            except (WorkflowError, PermissionDenied) as error:
+                reason = " ".join(getattr(error, "messages", None) or [str(error)])
+                raise WorkflowError(
+                    _("%(record)s goes through review with %(obj)s, and it could not: %(reason)s")
+                    % {"record": capfirst(_describe(record)), "obj": _describe(obj), "reason": reason}
+                ) from error
+            moved = True
+    finally:
+        if token is not None:
+            _along.reset(token)
+    if moved:  # what ``obj`` has loaded of them is out of date now: its own checks read them again
+        obj._prefetched_objects_cache = {}
+        obj._state.fields_cache = {}
 
 
 _IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)

@@ -263,9 +263,15 @@ NOT_LIVE = [status for status in S if status not in (S.PUBLISHED, S.SCHEDULED)] 
 
 @pytest.mark.parametrize("source_state", NOT_LIVE)
 def test_a_page_is_not_published_while_a_source_it_cites_is_not_live(source_state, chief):
-    """Drafts, sources in review, sent back, checked but unpublished, scheduled, withdrawn or archived alike."""
+    """
+    Drafts, sources in review, sent back, checked but unpublished, scheduled, withdrawn or archived alike. A checked
+    source at the page's own step is one that was live before (unpublished, then checked again): it returns through
+    its own publication. A first version there goes live with the page (the next test).
+    """
     if source_state == "published later":
         source = SourceFactory(published_at=timezone.now() + datetime.timedelta(days=2))
+    elif source_state in TRANSITIONS["publish"].sources:
+        source = SourceFactory(status=source_state, published_at=timezone.now() - datetime.timedelta(days=30))
     else:
         source = SourceFactory(status=source_state, published_at=None)
     article = ArticleFactory(status=S.FACT_CHECKED, published_at=None)
@@ -275,6 +281,17 @@ def test_a_page_is_not_published_while_a_source_it_cites_is_not_live(source_stat
     assert source.title in str(refused.value)
     assert Article.objects.get(pk=article.pk).status == S.FACT_CHECKED
     assert not Article.objects.published().filter(pk=article.pk).exists()
+
+
+@pytest.mark.parametrize("source_state", TRANSITIONS["publish"].sources)
+def test_a_new_source_checked_as_far_as_the_page_goes_live_with_it(source_state, chief):
+    source = SourceFactory(status=source_state, published_at=None)
+    article = ArticleFactory(status=S.FACT_CHECKED, published_at=None)
+    CitationFactory(record=article, source=source)
+
+    assert perform(article, "publish", chief).status == S.PUBLISHED
+    assert set(Source.objects.published()) == {source}
+    assert ReviewEvent.objects.for_object(source).get().to_status == S.PUBLISHED
 
 
 def test_a_page_citing_only_live_sources_is_published(chief):

@@ -65,19 +65,19 @@ class ArticleQuerySet(ReviewedQuerySet):
         """
         Everything an article page shows, in a fixed number of queries however long its lists are.
         Shared records readers may not see (a condition, product, side effect or source not published)
-        are left out.
+        are left out, except in a staff preview of a version on its way (``shown()``).
         """
         return self.select_related("author", "fact_checker", "medical_reviewer").prefetch_related(
-            Prefetch("conditions", queryset=Condition.objects.published().order_by("name")),
-            Prefetch("products", queryset=Product.objects.published().for_listing()),
+            Prefetch("conditions", queryset=Condition.objects.shown().order_by("name")),
+            Prefetch("products", queryset=Product.objects.shown().for_listing()),
             Prefetch(
                 "article_side_effects",
                 queryset=ArticleSideEffect.objects.filter(
-                    side_effect__in=SideEffect.objects.published()
+                    side_effect__in=SideEffect.objects.shown()
                 ).select_related("side_effect"),
             ),
             Prefetch(
-                "citations", queryset=Citation.objects.for_display().filter(source__in=Source.objects.published())
+                "citations", queryset=Citation.objects.for_display().filter(source__in=Source.objects.shown())
             ),
         )
 

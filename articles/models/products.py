@@ -138,7 +138,7 @@ class ProductQuerySet(ReviewedQuerySet):
         return self.prefetch_related(
             Prefetch(
                 "approvals",
-                queryset=ProductApproval.objects.filter(condition__in=Condition.objects.published()).select_related(
+                queryset=ProductApproval.objects.filter(condition__in=Condition.objects.shown()).select_related(
                     "condition"
                 ),
             )
@@ -150,7 +150,7 @@ class ProductQuerySet(ReviewedQuerySet):
             Prefetch(
                 "product_side_effects",
                 queryset=ProductSideEffect.objects.filter(
-                    side_effect__in=SideEffect.objects.published()
+                    side_effect__in=SideEffect.objects.shown()
                 ).select_related("side_effect"),
             )
         )

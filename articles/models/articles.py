@@ -72,13 +72,11 @@ class ArticleQuerySet(ReviewedQuerySet):
             Prefetch("products", queryset=Product.objects.shown().for_listing()),
             Prefetch(
                 "article_side_effects",
-                queryset=ArticleSideEffect.objects.filter(
-                    side_effect__in=SideEffect.objects.shown()
-                ).select_related("side_effect"),
+                queryset=ArticleSideEffect.objects.filter(side_effect__in=SideEffect.objects.shown()).select_related(
+                    "side_effect"
+                ),
             ),
-            Prefetch(
-                "citations", queryset=Citation.objects.for_display().filter(source__in=Source.objects.shown())
-            ),
+            Prefetch("citations", queryset=Citation.objects.for_display().filter(source__in=Source.objects.shown())),
         )
 
 

@@ -149,9 +149,9 @@ class ProductQuerySet(ReviewedQuerySet):
         return self.for_listing().prefetch_related(
             Prefetch(
                 "product_side_effects",
-                queryset=ProductSideEffect.objects.filter(
-                    side_effect__in=SideEffect.objects.shown()
-                ).select_related("side_effect"),
+                queryset=ProductSideEffect.objects.filter(side_effect__in=SideEffect.objects.shown()).select_related(
+                    "side_effect"
+                ),
             )
         )
 

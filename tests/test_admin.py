@@ -211,7 +211,7 @@ def test_editor_creates_source_with_ordered_authors_and_normalized_doi(client, e
     response = client.post(admin_url(Source, "add"), data)
     assert response.status_code == 302
     source = Source.objects.get()
-    assert source.doi == "10.3389/FIMMU.2018.01299"
+    assert source.doi == "10.3389/fimmu.2018.01299"  # DOIs are stored in lower case
     assert [str(author) for author in source.authors.all()] == ["Guo Y", "Tian X"]
 
 

@@ -10,8 +10,8 @@ from django.db import connections, models
 from django.db.models.functions import Mod
 from django.db.models.signals import post_delete, post_migrate, post_save
 
-from richtext.models import UploadUse
-from richtext.uploads import uploads_in_html
+from richtext.models import Upload, UploadUse
+from richtext.uploads import upload_name, uploads_in_html
 from richtext.visibility import forget_uses, set_uses
 
 from .content import FIELD, parts, reviewed_models
@@ -39,6 +39,17 @@ def uploads_shown(record):
         else:
             names.update(uploads_in_html(value))
     return names
+
+
+def chosen_names(addresses):
+    """
+    ``{address: file name}`` for the addresses (``/media/uploads/…``) of uploads whose uploader's file name is
+    known: staff recognize "infusion-pump.jpg", not the random name it is stored under. One query.
+    """
+    by_name = {upload_name(address): address for address in addresses}
+    by_name.pop(None, None)
+    uploads = Upload.objects.filter(name__in=by_name).exclude(chosen_name="")
+    return {by_name[name]: chosen for name, chosen in uploads.values_list("name", "chosen_name")}
 
 
 def _live_from(record):

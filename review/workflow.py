@@ -295,18 +295,27 @@ _ATTRIBUTE = re.compile(r'\b([a-z-]+)\s*=\s*"([^"]*)"', re.IGNORECASE)
 def undescribed_images(obj):
     """
     ``[(part label, image file name), ...]`` for the images in ``obj``'s rich text that have no description
-    (``alt`` text) and are not marked as decorative (``role="presentation"``).
+    (``alt`` text) and are not marked as decorative (``role="presentation"``). An image is named by the file name
+    its uploader chose, where the upload recorded it, else by the last part of its address.
     """
+    from html import unescape
+    from urllib.parse import unquote
+
+    from .uploads import chosen_names
+
     found = []
     for part in parts(type(obj)):
         if part.kind != FIELD or not part.is_rich_text:
             continue
         for tag in _IMAGE.findall(getattr(obj, part.name) or ""):
-            attributes = {name.lower(): value for name, value in _ATTRIBUTE.findall(tag)}
+            attributes = {name.lower(): unescape(value) for name, value in _ATTRIBUTE.findall(tag)}
             if attributes.get("alt", "").strip() or attributes.get("role") == "presentation":
                 continue
-            found.append((part.label, attributes.get("src", "").rsplit("/", 1)[-1] or _("an image")))
-    return found
+            found.append((part.label, attributes.get("src", "")))
+    chosen = chosen_names({address for _label, address in found})
+    return [
+        (label, chosen.get(address) or unquote(address.rsplit("/", 1)[-1]) or _("an image")) for label, address in found
+    ]
 
 
 def _check_images_are_described(obj):

@@ -25,9 +25,9 @@ class UploadAdmin(admin.ModelAdmin):
     list_display = ["name", "origin", "field", "uploaded_by", "uploaded_at", "is_public", "records"]
     list_filter = ["origin", "uploaded_at"]
     list_select_related = ["uploaded_by"]
-    search_fields = ["name", "field", "uploaded_by__username"]
+    search_fields = ["name", "chosen_name", "field", "uploaded_by__username"]
     date_hierarchy = "uploaded_at"
-    fields = ["name", "origin", "field", "uploaded_by", "uploaded_at"]
+    fields = ["name", "chosen_name", "origin", "field", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
     inlines = [UploadUseInline]
 

@@ -149,5 +149,5 @@ def upload_image(request):
         return _editor_response(func_num, error=" ".join(error.messages))
     path = f"uploads/{timezone.now():%Y/%m}/{random_filename(image_format)}"
     saved = default_storage.save(path, ContentFile(without_metadata(uploaded, image_format)))
-    record_upload(saved, origin="editor", by_id=request.user.pk)
+    record_upload(saved, origin="editor", by_id=request.user.pk, chosen_name=uploaded.name or "")
     return _editor_response(func_num, url=default_storage.url(saved))

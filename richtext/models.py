@@ -58,6 +58,15 @@ class Upload(models.Model):
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    chosen_name = models.CharField(
+        _("file name chosen"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "The name of the file on the uploader’s computer, e.g. “infusion-pump.jpg”: how staff are told which "
+            "image is meant. Never shown to readers, whose address for it is random."
+        ),
+    )
 
     objects = UploadQuerySet.as_manager()
 

@@ -5,8 +5,9 @@ placed in the rich-text editor.
 Every upload must be a real image (decoded by Pillow, not trusted by its name),
 in a web format, no larger than ``settings.IMAGE_UPLOAD_MAX_BYTES``, and is
 stored under a random name so that file names leak nothing and never collide.
-Each one is recorded (:func:`record_upload`): readers are shown it only once a
-published record uses it (``richtext.visibility``).
+Each one is recorded (:func:`record_upload`), with the name the editor's file
+had, for staff only: readers are shown it only once a published record uses it
+(``richtext.visibility``).
 """
 
 import posixpath
@@ -137,6 +138,7 @@ class WebImageField(models.ImageField):
         file = getattr(model_instance, self.attname)
         new = bool(file) and not file._committed
         if new:
+            chosen_name = posixpath.basename(file.name or "")
             file.file = ContentFile(without_metadata(file.file, inspect_image(file.file)), name=file.name)
         value = super().pre_save(model_instance, add)
         if new:
@@ -146,6 +148,7 @@ class WebImageField(models.ImageField):
                 field=f"{model_instance._meta.label_lower}.{self.name}",
                 # Reviewed records name who saved them; the admin sets it before saving.
                 by_id=getattr(model_instance, "last_edited_by_id", None),
+                chosen_name=chosen_name,
             )
         return value
 
@@ -172,11 +175,15 @@ class RandomImagePath:
         return isinstance(other, RandomImagePath) and other.folder == self.folder
 
 
-def record_upload(name, origin, field="", by_id=None):
-    """Remember a stored upload: where it came from and who uploaded it (a user's id)."""
+def record_upload(name, origin, field="", by_id=None, chosen_name=""):
+    """Remember a stored upload: where it came from, who uploaded it (a user's id), the file name they chose."""
     from .models import Upload
 
-    Upload.objects.update_or_create(name=name, defaults={"origin": origin, "field": field, "uploaded_by_id": by_id})
+    chosen_name = "".join(character for character in chosen_name if character.isprintable())[:255]
+    Upload.objects.update_or_create(
+        name=name,
+        defaults={"origin": origin, "field": field, "uploaded_by_id": by_id, "chosen_name": chosen_name},
+    )
 
 
 def upload_name(url):

@@ -152,6 +152,10 @@ def exercise(name, model, record, version, editor):
         "recoverlist": [("post", [], {})],
         "recover": [("post", [version.pk], {declared_text: "Recovered through a back door"})],
         "fill_from_doi": [("post", [record.pk], {})],
+        "author_autocomplete": [
+            (method, [], {"app_label": "articles", "model_name": "article", "field_name": "author", "term": "a"})
+            for method in ("get", "post")
+        ],
         "staff_account": [("post", [record.pk], {"user": editor.pk, "reason": "Checking the back doors."})],
         "export": [
             ("post", [ContentType.objects.get_for_model(model).pk, record.pk, fmt], {}) for fmt in ("ris", "bib")

@@ -1,14 +1,45 @@
 """The admin for articles: the editors' form; its review is the shared ReviewedAdmin."""
 
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.urls import path
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from references.admin import CitingAdminMixin
 from review.admin import BatchedAutocompleteInlineMixin, ReviewedAdmin
+from review.models import Status
 
 from ..models import Article, ArticleSideEffect
 from ..views import ArticlePreviewView
+
+
+def contributor_choice(contributor):
+    """
+    A contributor as the article form offers them: "Dr Ana Ruiz (archived)", "… (not published yet)", so an editor
+    sees before choosing that readers cannot see the profile (and the article cannot be published with it).
+    """
+    if contributor.status == Status.ARCHIVED:
+        mark = _("archived")
+    elif contributor.status == Status.UNPUBLISHED:
+        mark = _("unpublished")
+    elif not contributor.is_live:
+        mark = _("not published yet")
+    else:
+        return str(contributor)
+    return f"{contributor} ({mark})"
+
+
+class AuthorChoicesView(AutocompleteJsonView):
+    """The admin's autocomplete answers, with each contributor marked as :func:`contributor_choice` says."""
+
+    def serialize_result(self, obj, to_field_name):
+        return {**super().serialize_result(obj, to_field_name), "text": contributor_choice(obj)}
+
+
+class AuthorSelect(AutocompleteSelect):
+    url_name = "%s:articles_article_author_autocomplete"
 
 
 class ArticleSideEffectInline(BatchedAutocompleteInlineMixin, admin.TabularInline):
@@ -63,6 +94,25 @@ class ArticleAdmin(CitingAdminMixin, ReviewedAdmin):
         ),
         (_("Search engines"), {"fields": ["meta_description"], "classes": ["collapse"]}),
     ]
+
+    def get_urls(self):
+        choices = AuthorChoicesView.as_view(admin_site=self.admin_site)
+        return [
+            path(
+                "author-autocomplete/",
+                self.admin_site.admin_view(choices),
+                name="articles_article_author_autocomplete",
+            ),
+            *super().get_urls(),
+        ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "author":
+            kwargs["widget"] = AuthorSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "author":
+            field.label_from_instance = contributor_choice
+        return field
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

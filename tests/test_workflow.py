@@ -586,7 +586,8 @@ def queue(editor_user):
 def queue_counts(page):
     import re
 
-    rows = re.findall(r'<th scope="row"><a href="[^"]*">([^<]+)</a></th>\s*<td class="review-count">(\d+)</td>', page)
+    row = r'<th scope="row">(?:<a href="[^"]*">)?([^<]+)(?:</a>)?</th>\s*<td class="review-count">(\d+)</td>'
+    rows = re.findall(row, page)
     return {label: int(count) for label, count in rows}
 
 

@@ -147,7 +147,7 @@ def test_the_phone_contents_list_opens_without_javascript_and_the_sidebar_shows_
     assert sidebar.find_element(By.LINK_TEXT, "Get help now").is_displayed()
     assert not desktop.find_element(By.CSS_SELECTOR, "details.toc").is_displayed()
     main = desktop.find_element(By.CSS_SELECTOR, ".article-main").rect
-    assert sidebar.rect["x"] + sidebar.rect["width"] <= main["x"]
+    assert main["x"] + main["width"] <= sidebar.rect["x"]  # the contents beside the text, on its right
 
 
 def test_titles_are_clearly_larger_than_section_headings_on_phone_and_desktop(live_server, demo, chromium):  # noqa: F811

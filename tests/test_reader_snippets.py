@@ -78,9 +78,11 @@ def test_a_snippet_that_stops_in_the_middle_of_a_sentence_says_so(client, infusi
 
 
 def test_a_snippet_of_a_short_text_is_the_whole_text_without_an_ellipsis(client):
-    ConditionFactory(name="Multifocal motor neuropathy", summary="A rare nerve condition of the arms.")
+    ConditionFactory(
+        name="Multifocal motor neuropathy", abbreviation="MMN", summary="A rare nerve condition of the arms."
+    )
 
-    assert snippets(client, "nerve")["Multifocal motor neuropathy (C0)"].startswith("A rare nerve condition")
+    assert snippets(client, "nerve")["Multifocal motor neuropathy (MMN)"].startswith("A rare nerve condition")
 
 
 def test_a_match_near_the_start_of_its_sentence_shows_that_sentence_whole(client):

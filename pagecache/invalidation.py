@@ -20,6 +20,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from review.models import Reviewed, Status
+from review.preview import rehearsing
 from review.signals import reader_content_changed
 
 from . import generation
@@ -31,6 +32,8 @@ IGNORED_MODELS = frozenset({"review.reviewevent", "review.factcheck"})
 
 
 def invalidate(record=None):
+    if rehearsing():  # a live preview: its writes are rolled back, readers' pages stay as they are
+        return
     published_at = getattr(record, "published_at", None)
     generation.bump(release=published_at if published_at and published_at > timezone.now() else None)
     connection = transaction.get_connection()

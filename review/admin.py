@@ -13,9 +13,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import options as admin_options
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelect
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.context import make_context
@@ -23,8 +24,7 @@ from django.template.loader import select_template
 from django.template.loader_tags import BlockNode
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst, normalize_newlines
@@ -32,11 +32,20 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import merging, workflow
-from .content import FIELD, fetch_content, live_dependents, parts, snapshot
+from . import merging, preview, reach, workflow
+from .content import FIELD, fetch_content, parts, snapshot
 from .diffing import content_diff, data_change, version_snapshot
-from .models import FactCheck, ReviewEvent, Status
+from .models import (
+    FactCheck,
+    ReviewEvent,
+    Status,
+    awaits_medical_review,
+    is_awaiting_medical_review,
+    is_ready_to_publish,
+)
+from .rendering import is_rendered, parts_function
 from .templatetags.staff_time import staff_time
+from .widgets import NamedAutocompleteSelect, named
 
 
 class ZonedSplitDateTime(AdminSplitDateTime):
@@ -162,6 +171,8 @@ class ReviewDueFilter(admin.SimpleListFilter):
         return [
             ("overdue", _("Overdue for review")),
             ("soon", _("Due in the next 30 days")),
+            ("medical", _("Awaiting medical review")),
+            ("ready", _("Fact-checked, ready to publish")),
             ("flagged", _("Flagged for a fresh review")),
             ("scheduled", _("Scheduled")),
             ("new_versions", _("New versions of published records")),
@@ -175,6 +186,10 @@ class ReviewDueFilter(admin.SimpleListFilter):
             return queryset.published().filter(
                 next_review_due__gte=today, next_review_due__lte=today + datetime.timedelta(days=30)
             )
+        if self.value() == "medical":
+            return queryset.filter(is_awaiting_medical_review(queryset.model))
+        if self.value() == "ready":
+            return queryset.filter(is_ready_to_publish(queryset.model))
         if self.value() == "flagged":
             return queryset.exclude(review_reason="")
         if self.value() == "scheduled":
@@ -220,7 +235,7 @@ class BatchedSelection:
         return self.options
 
 
-class BatchedAutocompleteSelect(AutocompleteSelect):
+class BatchedAutocompleteSelect(NamedAutocompleteSelect):
     """
     The admin's autocomplete input for a row of an inline: Django looks up each row's selected record on its
     own, so a list of 200 rows ran 200 queries. With a :class:`BatchedSelection` from its formset, the first
@@ -381,6 +396,9 @@ class ReviewedAdmin(VersionAdmin):
     def get_list_display(self, request):
         return [*super().get_list_display(request), "status", "visibility"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return named(super().formfield_for_dbfield(db_field, request, **kwargs))
+
     def get_list_filter(self, request):
         return ["status", ReviewDueFilter, MineFilter, *super().get_list_filter(request)]
 
@@ -538,6 +556,7 @@ class ReviewedAdmin(VersionAdmin):
             ),
             "can_restore": self.has_change_permission(request, obj),
             "status": obj.get_status_display().lower(),
+            "has_new_version": self.version_pair(obj)[0] is not None,
             **(extra_context or {}),
         }
         return super().history_view(request, object_id, context)
@@ -546,21 +565,25 @@ class ReviewedAdmin(VersionAdmin):
         return list(Version.objects.get_for_object(obj).select_related("revision", "revision__user"))
 
     def compare_versions_view(self, request, object_id):
-        """Any two saved versions of a record side by side, as the reviewer's diff shows them."""
+        """
+        Any two saved versions of a record side by side, as the reviewer's diff shows them; ``published`` and
+        ``new`` stand for the live published version and its new version on its way (see :meth:`version_pair`).
+        """
         obj = get_object_or_404(self.model, pk=object_id)
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         versions = self._versions(obj)
         by_id = {str(version.pk): version for version in versions}
-        older = by_id.get(request.GET.get("from", "")) or (versions[1] if len(versions) > 1 else None)
-        newer = by_id.get(request.GET.get("to", "")) or (versions[0] if versions else None)
-        if older is not None and newer is not None and older.revision_id > newer.revision_id:
+        live, new = self.version_pair(obj)
+        chosen = {"published": live, "new": new}
+        asked_from, asked_to = request.GET.get("from", ""), request.GET.get("to", "")
+        older = by_id.get(asked_from) or chosen.get(asked_from) or (versions[1] if len(versions) > 1 else None)
+        newer = by_id.get(asked_to) or chosen.get(asked_to) or (versions[0] if versions else None)
+        if isinstance(older, Version) and isinstance(newer, Version) and older.revision_id > newer.revision_id:
             older, newer = newer, older
         changes = []
         if older is not None and newer is not None:
-            changes = content_diff(
-                self.model, version_snapshot(self.model, older), version_snapshot(self.model, newer), context=2
-            )
+            changes = content_diff(self.model, self._compared(older), self._compared(newer), context=2)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -569,10 +592,35 @@ class ReviewedAdmin(VersionAdmin):
             "versions": versions,
             "older": older,
             "newer": newer,
+            "older_label": self._version_label(older, live),
+            "newer_label": self._version_label(newer, live),
             "changes": changes,
             "history_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_history", args=[obj.pk]),
         }
         return TemplateResponse(request, "admin/review/compare_versions.html", context)
+
+    def version_pair(self, obj):
+        """``(published record, its new version)`` when ``obj`` is either of the two, else ``(None, None)``."""
+        if obj.is_working_copy:
+            return obj.draft_of, obj
+        if obj.status == Status.PUBLISHED and obj.pending_version is not None:
+            return obj, obj.pending_version
+        return None, None
+
+    def _compared(self, version):
+        """The content of a saved version, or of a record as it is now (the published one or its new version)."""
+        if isinstance(version, Version):
+            return version_snapshot(self.model, version)
+        return snapshot(self.fetch_content(version))
+
+    def _version_label(self, version, live):
+        if version is None:
+            return ""
+        if isinstance(version, Version):
+            return _("the version of %(when)s") % {"when": _when(version.revision.date_created)}
+        if version == live:
+            return _("the published version")
+        return _("the new version (%(status)s, not published yet)") % {"status": version.get_status_display().lower()}
 
     # --- The workflow panel ------------------------------------------------------------------------------
 
@@ -593,6 +641,11 @@ class ReviewedAdmin(VersionAdmin):
                 "<int:object_id>/history/compare/",
                 self.admin_site.admin_view(self.compare_versions_view),
                 name=f"{info}_compare_versions",
+            ),
+            path(
+                "<int:object_id>/reader/",
+                self.admin_site.admin_view(self.reader_frame_view),
+                name=f"{info}_reader",
             ),
             path(
                 "<int:object_id>/discard-version/",
@@ -617,34 +670,92 @@ class ReviewedAdmin(VersionAdmin):
             raise PermissionDenied
         options = {}
         if name == "publish":
-            options = self._publish_options(request)
-            if options is None:
-                messages.error(
-                    request,
-                    _("“%(value)s” is not a date and time we can read. Pick it again with the calendar, or leave it "
-                      "empty to publish now.") % {"value": request.POST.get("publish_at", "")[:40]},
-                )  # fmt: skip
-                return redirect(self.change_url(obj))
+            try:
+                options = self._publish_options(request)
+            except forms.ValidationError as error:
+                return self._refuse_transition(request, obj, name, _error_text(error))
         try:
             result = workflow.perform(obj, name, request.user, request.POST.get("comment", "")[:2000], **options)
         except (workflow.WorkflowError, PermissionDenied) as error:
-            messages.error(request, _error_text(error))
-            return redirect(self.change_url(obj))
+            problem = _error_text(error)
+            if options.get("at"):
+                problem = _("%(problem)s (You chose %(when)s.)") % {"problem": problem, "when": _when(options["at"])}
+            return self._refuse_transition(request, obj, name, problem)
         messages.success(request, _outcome(result))
         return redirect(self.change_url(result))
 
     def _publish_options(self, request):
-        raw = request.POST.get("publish_at", "").strip()
-        options = {"substantive": request.POST.get("substantive") == "on"}
-        if raw:
-            try:
-                at = parse_datetime(raw.replace("T", " "))
-            except ValueError:
-                at = None
-            if at is None:
-                return None
-            options["at"] = timezone.make_aware(at) if timezone.is_naive(at) else at
+        """
+        ``{"substantive": ..., "at": ...}`` from the Publish form. The time comes from its date and time inputs
+        (or one ``publish_at`` value, ``2026-12-05T09:03``), read in the site's time zone; both empty is now.
+        Raises ValidationError, in words, for a date without a time or the other way round, a value that is no
+        date or time, and a time the zone skips or repeats when its clocks change.
+        """
+        post = request.POST
+        options = {"substantive": post.get("substantive") == "on"}
+        day, hour = post.get("publish_at_0", "").strip(), post.get("publish_at_1", "").strip()
+        if not (day or hour):
+            day, _sep, hour = post.get("publish_at", "").strip().replace("T", " ").partition(" ")
+            day, hour = day.strip(), hour.strip()
+        if not (day or hour):
+            return options
+        if not hour:
+            raise forms.ValidationError(
+                _("The publication date (%(date)s) has no time. Add the time, e.g. 09:00, or empty the date to "
+                  "publish now. Nothing was published.") % {"date": day[:40]}
+            )  # fmt: skip
+        if not day:
+            raise forms.ValidationError(
+                _("The publication time (%(time)s) has no date. Add the date, e.g. 2026-12-05, or empty the time to "
+                  "publish now. Nothing was published.") % {"time": hour[:40]}
+            )  # fmt: skip
+        unreadable = _("“%(value)s” is not a date and time we can read: %(why)s Nothing was published.")
+        value = f"{day[:40]} {hour[:40]}"
+        try:
+            date = forms.DateField().clean(day)
+        except forms.ValidationError:
+            why = _("write the date as year-month-day, e.g. 2026-12-05 (the calendar button does), and make sure the "
+                    "day exists.")  # fmt: skip
+            raise forms.ValidationError(unreadable % {"value": value, "why": why}) from None
+        try:
+            time = forms.TimeField().clean(hour)
+        except forms.ValidationError:
+            why = _("write the time as hours and minutes on the 24-hour clock, e.g. 09:00 or 14:30.")
+            raise forms.ValidationError(unreadable % {"value": value, "why": why}) from None
+        options["at"] = _in_site_zone(datetime.datetime.combine(date, time))
         return options
+
+    #: Where a refused workflow action keeps what was typed into it, for the change page to show again.
+    KEPT_INPUT = "review_kept_input"
+
+    def _refuse_transition(self, request, obj, name, problem):
+        """Say why ``name`` was refused and keep what was typed, so the change page shows it again."""
+        messages.error(request, problem)
+        request.session[self.KEPT_INPUT] = {
+            "record": f"{self.opts.label_lower}:{obj.pk}",
+            "transition": name,
+            "comment": request.POST.get("comment", "")[:2000],
+            "publish_at_0": request.POST.get("publish_at_0", "")[:40],
+            "publish_at_1": request.POST.get("publish_at_1", "")[:40],
+            "substantive": request.POST.get("substantive") == "on",
+        }
+        return redirect(self.change_url(obj))
+
+    def _kept_input(self, request, obj):
+        """What was typed into a workflow action on this record that was just refused, else ``{}``; shown once."""
+        kept = request.session.pop(self.KEPT_INPUT, None)
+        return kept if kept and kept.get("record") == f"{self.opts.label_lower}:{obj.pk}" else {}
+
+    def _kept_publish_at(self, kept):
+        """The kept publication time, when it can be read, to say it back in the site's words."""
+        if kept.get("transition") != "publish":
+            return None
+        try:
+            date = forms.DateField().clean(kept.get("publish_at_0", ""))
+            time = forms.TimeField().clean(kept.get("publish_at_1", ""))
+            return _in_site_zone(datetime.datetime.combine(date, time))
+        except forms.ValidationError:
+            return None
 
     def new_version_view(self, request, object_id):
         obj = get_object_or_404(self.model, pk=object_id)
@@ -694,7 +805,16 @@ class ReviewedAdmin(VersionAdmin):
         )
         context["submit_refused"] = refused and SUBMIT_AFTER_SAVE in request.POST
         context["error_summary"] = error_summary(form, formsets) if refused else []
+        if obj is not None:
+            context["media"] = context["media"] + self.review_bar_media(context)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def review_bar_media(self, context):
+        """The bar's script, and the admin's calendar and clock when the bar offers to publish at a time."""
+        media = forms.Media(js=["js/review-bar.js"])
+        if any(transition.name == "publish" for transition in context.get("workflow_transitions", [])):
+            media = AdminSplitDateTime().media + media
+        return media
 
     def explain_refused_save(self, request, form, formsets):
         """
@@ -795,8 +915,15 @@ class ReviewedAdmin(VersionAdmin):
         context.update(feedback_form=None, related_articles=[], recent_articles=[])
         return context, select_template(view.get_template_names())
 
+    def reader_frame_view(self, request, object_id):
+        """The desk's frame: the record as readers will see it, saved or as the posted form would save it."""
+        return preview.reader_frame(self, request, object_id)
+
     def reader_view(self, request, obj, page=None):
-        """``obj`` as readers will see it (safe HTML): its reader page's content, else each declared part."""
+        """
+        ``obj`` as readers will see it (safe HTML, a page of its own in the desk's frame): its reader page's
+        content, else its name and each declared part.
+        """
         page = page or self.reader_page(request, obj)
         if page is not None:
             return render_block(page[1], "content", page[0], request)
@@ -819,8 +946,8 @@ class ReviewedAdmin(VersionAdmin):
             else:
                 html = format_html("{}", plain[part.name]) if plain[part.name] != "" else ""
             if html:
-                shown.append(format_html("<h3>{}</h3><div>{}</div>", part.label, html))
-        return format_html_join("", "{}", ((html,) for html in shown))
+                shown.append(format_html("<section><h2>{}</h2>{}</section>", capfirst(part.label), html))
+        return format_html("<h1>{}</h1>{}", obj, format_html_join("", "{}", ((html,) for html in shown)))
 
     def structured_data_change(self, request, obj, page, baseline):
         """
@@ -854,9 +981,14 @@ class ReviewedAdmin(VersionAdmin):
         if structured is not None:
             review_diff.append(structured)
         opts = self.opts
-        shown_by = obj.draft_of if obj.is_working_copy else obj
+        kept = self._kept_input(request, obj)
         return {
             "workflow_transitions": workflow.available_transitions(obj, request.user),
+            "publish_waits": (
+                _("Needs a medical review by a clinician before it can be published.")
+                if awaits_medical_review(obj)
+                else ""
+            ),
             "working_copy": obj.pending_version,
             "can_start_new_version": (
                 obj.status == Status.PUBLISHED
@@ -869,18 +1001,105 @@ class ReviewedAdmin(VersionAdmin):
                 and request.user.has_perm(f"{opts.app_label}.delete_{opts.model_name}")
             ),
             "review_diff": review_diff,
-            "reader_view": self.reader_view(request, obj, page),
             "visibility_text": self.visibility(obj),
-            "review_diff_label": baseline_label or _("nothing (a first version: all of it is new)"),
+            **self.diff_wording(obj, baseline_label),
             "separation_problem": workflow.separation_of_duties_problem(obj, request.user),
             "unpublished_dependencies": workflow.unpublished_dependencies(obj),
-            "live_dependents": [
-                (capfirst(model._meta.verbose_name_plural), records) for model, records in live_dependents(shown_by)
-            ],
+            "reach": self.change_reach(request, obj),
+            **self.pending_shown(request, obj),
             "fact_checks": FactCheck.objects.for_object(obj).select_related("contributor", "reviewer")[:5],
             "events": ReviewEvent.objects.for_object(obj).select_related("actor")[:20],
             "time_zone": timezone.get_current_timezone_name(),
+            "kept": kept,
+            "kept_publish_at": self._kept_publish_at(kept),
         }
+
+    def diff_wording(self, obj, baseline_label):
+        """How the desk names what the diff compares with; a first version is compared with nothing, and says so."""
+        if baseline_label:
+            return {
+                "review_diff_label": baseline_label,
+                "review_desk_summary": _("As readers will see it, and what changed since %(then)s")
+                % {"then": baseline_label},
+                "review_diff_heading": _("What changed since %(then)s") % {"then": baseline_label},
+            }
+        return {
+            "review_diff_label": _("nothing (a first version: all of it is new)"),
+            "review_desk_summary": _("As readers will see it; a first version, so all of it is new"),
+            "review_diff_heading": _("All of it is new: a first version"),
+        }
+
+    # --- The reach of a change: which published pages show it (see review.reach) --------------------------
+
+    def reader_page_output(self, request, pk, prepare=None):
+        """
+        ``(content HTML, structured data)`` of record ``pk``'s reader page as its view builds it now; page parts are
+        built afresh, not read from what publication stored. ``prepare`` is called with the record as loaded, then
+        with the page's other values (querysets evaluated) before the template reads them. ``None`` without a
+        reader page view.
+        """
+        if self.reader_page_view is None:
+            return None
+        view = self.reader_page_view()
+        view.setup(request, pk=pk)
+        try:
+            record = view.object = view.get_object()
+        except Http404:
+            return None
+        if is_rendered(self.model):
+            record.stored_page_parts = None
+            prefetch_related_objects([record], *parts_function(self.model).queryset()._prefetch_related_lookups)
+        if prepare is not None:
+            prepare(record)
+        context = view.get_context_data(object=record)
+        context.update(feedback_form=None, related_articles=[], recent_articles=[])
+        if prepare is not None:  # and the rows the page lists besides the record's own (a condition's products…)
+            prepare([list(value) if isinstance(value, models.QuerySet) else value for value in context.values()])
+        html = render_block(select_template(view.get_template_names()), "content", context, request)
+        return str(html), json.dumps(context.get("structured_data"), sort_keys=True, default=str)
+
+    def page_renderer(self, request):
+        """``render(model, pk, prepare)`` for :mod:`review.reach`: each page by its own model's admin."""
+
+        def render(model, pk, prepare):
+            model_admin = self.admin_site._registry.get(model)
+            if not isinstance(model_admin, ReviewedAdmin):
+                return None
+            return model_admin.reader_page_output(request, pk, prepare)
+
+        return render
+
+    def fetch_elsewhere(self, record):
+        """``record`` (of any reviewed model) with its content loaded the way its own admin loads it."""
+        model_admin = self.admin_site._registry.get(type(record))
+        return model_admin.fetch_content(record) if isinstance(model_admin, ReviewedAdmin) else fetch_content(record)
+
+    def pending_shown(self, request, obj):
+        """
+        The new versions on their way of records ``obj`` shows, with what each changes on its page
+        (``pending_shown``), and those that change nothing readers see there (``pending_unseen``).
+        """
+        found = reach.pending_changes_shown(self.page_renderer(request), obj, self.fetch_elsewhere)
+        for pending in found:
+            opts = pending.new_version._meta
+            pending.url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[pending.new_version.pk])
+        unseen = [pending for pending in found if pending.page_known and not pending.on_this_page]
+        return {"pending_shown": found, "pending_unseen": unseen}
+
+    def change_reach(self, request, obj):
+        """
+        The published pages the change under review reaches, as :class:`review.reach.Reach` with a label per kind:
+        for a new version, the pages showing what it changes; for a record readers do not see yet, every page that
+        names it. A live record without a new version changes nothing.
+        """
+        if obj.is_working_copy:
+            found = reach.pages_reached(self.page_renderer(request), obj.draft_of, obj)
+        elif not obj.is_live:
+            found = reach.pages_showing_at_all(obj)
+        else:
+            return None
+        found.pages = [(capfirst(model._meta.verbose_name_plural), records) for model, records in found.pages]
+        return found
 
     # --- Bulk actions: one per transition that needs no comment, through the same function ---------------
 
@@ -939,6 +1158,35 @@ def render_block(template, name, context, request):
 
 def _when(moment):
     return staff_time(moment)
+
+
+def _in_site_zone(naive):
+    """
+    ``naive`` (a date and time as a person typed it) in the site's time zone. Refuses, in words, a time that does
+    not exist there (the hour skipped when the clocks go forward) or happens twice (when they go back).
+    """
+    zone = timezone.get_current_timezone()
+    moment = naive.replace(tzinfo=zone)
+    said = {
+        "time": naive.strftime("%H:%M"),
+        "date": dateformat.format(naive, "j F Y"),
+        "zone": timezone.get_current_timezone_name(),
+    }
+    try:
+        round_trip = timezone.localtime(moment.astimezone(datetime.UTC), zone).replace(tzinfo=None)
+    except OverflowError:  # the last minutes of year 9999, west of Greenwich
+        raise forms.ValidationError(_("That time is too far ahead. Pick a date before the year 9999.")) from None
+    if round_trip != naive:
+        raise forms.ValidationError(
+            _("%(time)s on %(date)s does not exist in %(zone)s: the clocks go forward then. Pick a time outside "
+              "that hour. Nothing was published.") % said
+        )  # fmt: skip
+    if moment.utcoffset() != naive.replace(tzinfo=zone, fold=1).utcoffset():
+        raise forms.ValidationError(
+            _("%(time)s on %(date)s happens twice in %(zone)s: the clocks go back then. Pick a time outside that "
+              "hour. Nothing was published.") % said
+        )  # fmt: skip
+    return moment
 
 
 def _outcome(result):

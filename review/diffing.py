@@ -195,6 +195,13 @@ def data_change(name, label, old, new, context=1):
     return FieldChange(name, label, _with_context(_diff_lines(before, after), context))
 
 
+def lines_change(name, label, old, new, context=1):
+    """A :class:`FieldChange` between two lists of text lines (e.g. a page's paragraphs), or ``None`` if equal."""
+    if old == new:
+        return None
+    return FieldChange(name, label, _with_context(_diff_lines(old, new), context))
+
+
 def version_snapshot(model, version):
     """
     The declared content of ``model`` as django-reversion kept it in ``version``, in the shape of

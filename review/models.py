@@ -112,24 +112,55 @@ def is_draft_of(user):
     return Q(status__in=EDITABLE_STATUSES, created_by=user)
 
 
-# The admin home's work queue: what waits for whom (see review.templatetags.review_queue).
+def requires_medical_review(model):
+    """The records of ``model`` whose kind a clinician must review before publication (see :class:`MedicalReview`)."""
+    required = model.medical_review == MedicalReview.REQUIRED
+    rules = model.medical_review_by_kind
+    differ = [kind for kind, rule in rules.items() if (rule == MedicalReview.REQUIRED) != required]
+    if required:
+        return ~Q(kind__in=differ) if differ else Q(pk__isnull=False)
+    return Q(kind__in=differ) if differ else Q(pk__isnull=True)
+
+
+def is_awaiting_medical_review(model):
+    """
+    Fact-checked records of ``model`` that may not be published before a clinician reviews them. A medical review
+    moves a record on to "Medically reviewed", and a new version starts again from a draft, so a fact-checked
+    record has no medical review of the version it holds.
+    """
+    return Q(status=Status.FACT_CHECKED) & requires_medical_review(model)
+
+
+def is_ready_to_publish(model):
+    """Checked as far as its kind requires: fact-checked, and medically reviewed where a clinician must review it."""
+    return Q(status=Status.MEDICALLY_REVIEWED) | (Q(status=Status.FACT_CHECKED) & ~requires_medical_review(model))
+
+
+def awaits_medical_review(record):
+    """Whether ``record`` is fact-checked but may not be published before a clinician reviews it."""
+    return record.status == Status.FACT_CHECKED and record.needs_medical_review
+
+
+# The admin home's work queue: what waits for whom (see review.templatetags.review_queue). Each condition is
+# ``condition(user, model)``, the query string filters a model's list to the same records.
 QUEUES = [
-    ("awaiting", _("Awaiting fact-check"), lambda user: Q(status=Status.IN_REVIEW), "status__exact=in_review"),
+    ("awaiting", _("Awaiting fact-check"), lambda user, model: Q(status=Status.IN_REVIEW), "status__exact=in_review"),
     (
-        "ready",
-        _("Fact-checked, ready to publish"),
-        lambda user: Q(status__in=[Status.FACT_CHECKED, Status.MEDICALLY_REVIEWED]),
-        "status__in=fact_checked,medically_reviewed",
+        "medical",
+        _("Awaiting medical review"),
+        lambda user, model: is_awaiting_medical_review(model),
+        "review=medical",
     ),
+    ("ready", _("Fact-checked, ready to publish"), lambda user, model: is_ready_to_publish(model), "review=ready"),
     (
         "changes",
         _("Changes requested"),
-        lambda user: Q(status=Status.CHANGES_REQUESTED),
+        lambda user, model: Q(status=Status.CHANGES_REQUESTED),
         "status__exact=changes_requested",
     ),
-    ("scheduled", _("Scheduled"), lambda user: is_scheduled(), "review=scheduled"),
-    ("overdue", _("Overdue for review"), lambda user: is_overdue(), "review=overdue"),
-    ("mine", _("My drafts"), is_draft_of, "mine=drafts"),
+    ("scheduled", _("Scheduled"), lambda user, model: is_scheduled(), "review=scheduled"),
+    ("overdue", _("Overdue for review"), lambda user, model: is_overdue(), "review=overdue"),
+    ("mine", _("My drafts"), lambda user, model: is_draft_of(user), "mine=drafts"),
 ]
 
 

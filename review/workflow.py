@@ -38,7 +38,7 @@ from reversion.models import Version
 
 from .content import FIELD, copy_content, dependencies, fetch_content, parts, reviewed_models, snapshot
 from .guard import NotEditable, WorkflowError, advice, by_workflow, refusal
-from .models import FactCheck, MedicalReview, ReviewEvent, Status
+from .models import FactCheck, MedicalReview, ReviewEvent, Status, awaits_medical_review
 from .rendering import pages_showing, refresh
 from .signals import reader_content_changed
 
@@ -70,6 +70,8 @@ class Transition:
         return f"{obj._meta.app_label}.{self.action}_{obj._meta.model_name}"
 
     def available_to(self, user, obj):
+        if self.name == "publish" and awaits_medical_review(obj):  # perform() refuses it; the admin says why
+            return False
         return obj.status in self.sources and self.applies_to(obj) and user.has_perm(self.permission(obj))
 
 

@@ -273,5 +273,11 @@ def test_each_kinds_desk_shows_the_reader_page_and_the_three_word_change_in_view
     change = desktop.find_element(By.CSS_SELECTOR, ".review-diff .diff-changed ins")
     assert change.text.strip() == "up to three days"
     assert change.is_displayed() and change.location["y"] < 900
-    reader = desktop.find_element(By.CSS_SELECTOR, ".reader-view .reader-page")
-    assert reader.is_displayed() and "up to three days" in reader.text
+    frame = desktop.find_element(By.CSS_SELECTOR, ".reader-view iframe")
+    assert frame.is_displayed()
+    desktop.switch_to.frame(frame)
+    try:
+        reader = desktop.find_element(By.ID, "main")
+        assert "up to three days" in reader.text
+    finally:
+        desktop.switch_to.default_content()

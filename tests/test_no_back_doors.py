@@ -148,6 +148,10 @@ def exercise(name, model, record, version, editor):
         ],
         "new_version": [("post", [record.pk], {})],
         "discard_version": [("post", [record.pk], {})],
+        "reader": [
+            ("get", [record.pk], {}),
+            ("post", [record.pk], {declared_text: "Previewed through a back door", "edit_version": "x"}),
+        ],
         "revision": [("post", [record.pk, version.pk], {declared_text: "Restored through a back door"})],
         "recoverlist": [("post", [], {})],
         "recover": [("post", [version.pk], {declared_text: "Recovered through a back door"})],

@@ -408,6 +408,8 @@ def test_a_product_listing_an_unpublished_side_effect_cannot_be_published(people
 def test_a_shared_records_review_screen_lists_the_pages_it_reaches(client, people, full_article):
     headache = SideEffect.objects.get(slug="headache")
     copy = workflow.start_new_version(headache, people["editor"])
+    copy.description = "A dull ache behind the eyes, newly worded."
+    copy.save()
     client.force_login(people["reviewer"])
 
     page = client.get(reverse("admin:articles_sideeffect_change", args=[copy.pk])).content.decode()

@@ -66,8 +66,11 @@ def test_the_desk_shows_the_text_as_readers_will_with_numbered_citations(client,
     page = client.get(admin_change_url(article)).content.decode()
 
     desk = page[page.index('id="review-desk"') : page.index('id="article_form"')]
-    assert 'Headaches are common<sup class="citation"><a href="#source-1" id="cite-1-1">1</a></sup>.' in desk
-    assert '<li id="source-1">' in desk and "Adverse effects of immunoglobulin therapy" in desk
+    reader_url = reverse("admin:articles_article_reader", args=[article.pk])
+    assert f'src="{reader_url}"' in desk  # the reader view is a page of its own, framed in the desk
+    reader = client.get(reader_url).content.decode()
+    assert 'Headaches are common<sup class="citation"><a href="#source-1" id="cite-1-1">1</a></sup>.' in reader
+    assert '<li id="source-1">' in reader and "Adverse effects of immunoglobulin therapy" in reader
     assert "common [cite:guo-2018]" not in page[page.index('id="article_form"') :]  # nor in the read-only body
 
 
@@ -94,7 +97,7 @@ def test_a_first_version_shows_all_its_content_as_new(client, editor, reviewer):
     page = client.get(admin_change_url(article)).content.decode()
 
     diff = page[page.index('id="review-diff-heading"') : page.index('id="article_form"')]
-    assert "nothing (a first version: all of it is new)" in diff
+    assert "All of it is new: a first version" in diff
     assert "+ Infusion day</p>" in diff
     assert "+ What happens on the day.</p>" in diff
     assert "Antibodies from donors." in diff

@@ -6,6 +6,7 @@ images), and a three-word change as three words, before the form.
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from articles.models import SideEffect
 from review import workflow
@@ -139,7 +140,10 @@ def test_the_desk_shows_the_new_version_as_readers_will_and_a_three_word_change_
     page = client.get(admin_change_url(copy)).content.decode()
 
     form = page.index(f'id="{copy._meta.model_name}_form"')
-    reader = page[page.index('id="reader-view-heading"') : page.index('id="review-diff-heading"')]
+    reader_url = reverse(f"admin:{copy._meta.app_label}_{copy._meta.model_name}_reader", args=[copy.pk])
+    desk = page[page.index('id="reader-view-heading"') : page.index('id="review-diff-heading"')]
+    assert f'src="{reader_url}"' in desk
+    reader = client.get(reader_url).content.decode()
     for bit in reader_bits:
         assert bit in reader
     assert CHANGED.split(" up")[0] in reader and "up to three days" in reader

@@ -575,6 +575,8 @@ def queue(editor_user):
     today = timezone.localdate()
     ArticleFactory.create_batch(2, status=Status.IN_REVIEW)
     ArticleFactory(status=Status.FACT_CHECKED)
+    ArticleFactory(kind=Article.Kind.THERAPY_GUIDE, status=Status.FACT_CHECKED)  # a clinician must review it first
+    ArticleFactory(kind=Article.Kind.THERAPY_GUIDE, status=Status.MEDICALLY_REVIEWED)
     ArticleFactory(status=Status.CHANGES_REQUESTED)
     ArticleFactory(title="Overdue one", next_review_due=today - datetime.timedelta(days=1))
     ArticleFactory(title="Due later", next_review_due=today + datetime.timedelta(days=100))
@@ -596,7 +598,8 @@ def test_admin_home_shows_the_review_queue(client, editor_user, queue):
     counts = queue_counts(client.get(reverse("admin:index")).content.decode())
     assert counts == {
         "Awaiting fact-check": 2,
-        "Fact-checked, ready to publish": 1,
+        "Awaiting medical review": 1,
+        "Fact-checked, ready to publish": 2,
         "Changes requested": 1,
         "Scheduled": 0,
         "Overdue for review": 2,

@@ -50,7 +50,7 @@ def review_queue(context):
     queues = {key: Queue(label) for key, label, _, _ in QUEUES}
     for model in kinds:
         counts = model.objects.aggregate(
-            **{key: Count("pk", filter=condition(user)) for key, _, condition, _ in QUEUES}
+            **{key: Count("pk", filter=condition(user, model)) for key, _, condition, _ in QUEUES}
         )
         changelist = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         for key, _, _, query in QUEUES:

@@ -4,11 +4,7 @@ valid by the Nu HTML checker, landmarks, a skip link, one h1, no skipped heading
 unique ids and readable contrast.
 """
 
-import json
-import os
 import re
-import shutil
-import subprocess
 from itertools import pairwise
 from pathlib import Path
 
@@ -23,7 +19,8 @@ from articles.models import Article, Condition, Contributor, Product, SideEffect
 from articles.sitemaps import SITEMAPS
 from pages.models import Page
 from references.models import Source
-from tests.conftest import IN_CI, put_back_demo
+from tests import nu
+from tests.conftest import put_back_demo
 from tests.html import PageParser
 from tests.people import member_of
 
@@ -119,62 +116,13 @@ def test_page_is_well_formed_html5(pages, url):
     html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(pages[url])
 
 
-# --- The Nu HTML checker (vnu.jar, installed by `make test` from the npm package vnu-jar) ----------------------
-
-ROOT = Path(__file__).resolve().parent.parent
-# Where `make vnu` (part of `make test`) puts it; VNU_JAR names another copy.
-VNU_JAR = Path(os.environ.get("VNU_JAR") or ROOT / ".venv/vnu/node_modules/vnu-jar/build/dist/vnu.jar")
-# Checked in the same run: if the checker stopped finding errors, this page would show it.
-BROKEN_PAGE = '<!DOCTYPE html><html lang="en"><head><title>Broken</title></head><body><p>x</nonsense>'
+# --- The Nu HTML checker (tests/nu.py) ------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def nu_checker(pages, tmp_path_factory):
     """Every message of the Nu HTML checker on every page, by URL: one run of the checker for all of them."""
-    java = shutil.which("java")
-    if java is None:
-        missing = "java is not installed (apt-get install default-jre-headless; .ci/run does)"
-    elif not VNU_JAR.is_file():
-        missing = f"the Nu HTML checker is not at {VNU_JAR} (`make vnu` installs it)"
-    else:
-        missing = None
-    if missing:
-        if IN_CI:
-            pytest.fail(missing)
-        pytest.skip(missing)
-    folder = tmp_path_factory.mktemp("nu-checker")
-    files = {}
-    for number, (url, html) in enumerate([*pages.items(), ("broken", BROKEN_PAGE)]):
-        path = folder / f"page-{number:03}.html"
-        path.write_text(html, encoding="utf-8")
-        files[path.name] = url
-    result = subprocess.run(
-        [java, "-jar", VNU_JAR, "--format", "json", "--exit-zero-always", *(folder / name for name in files)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    try:
-        report = json.loads(result.stderr)
-    except json.JSONDecodeError:
-        pytest.fail(f"the Nu HTML checker gave no report (exit code {result.returncode}): {result.stderr[-2000:]}")
-    messages = {url: [] for url in files.values()}
-    for message in report["messages"]:
-        # A message about no page in particular (the checker could not read them, say) belongs to every page.
-        url = files.get(message.get("url", "").rpartition("/")[2])
-        for page in [url] if url else messages:
-            messages[page].append(message)
-    return messages
-
-
-def to_fix(messages):
-    """The checker's errors and warnings, each with its line and the markup it is about."""
-    return [
-        f"{message.get('subType', message['type'])}, line {message.get('lastLine', '?')}: {message['message']}"
-        f" [{message.get('extract', '').strip()}]"
-        for message in messages
-        if message["type"] != "info" or message.get("subType") == "warning"
-    ]
+    return nu.check(pages, tmp_path_factory.mktemp("nu-checker"))
 
 
 def test_nu_html_checker_reports_the_errors_it_finds(nu_checker):
@@ -183,11 +131,11 @@ def test_nu_html_checker_reports_the_errors_it_finds(nu_checker):
 
 @pytest.mark.parametrize("url", PAGES)
 def test_nu_html_checker_finds_no_error_or_warning(nu_checker, url):
-    assert to_fix(nu_checker[url]) == []
+    assert nu.to_fix(nu_checker[url]) == []
 
 
 def test_nu_html_checker_finds_no_error_or_warning_on_any_other_page(nu_checker):
-    others = {url: to_fix(messages) for url, messages in nu_checker.items() if url not in [*PAGES, "broken"]}
+    others = {url: nu.to_fix(messages) for url, messages in nu_checker.items() if url not in [*PAGES, "broken"]}
 
     assert len(others) > 50, sorted(others)
     assert {url: found for url, found in others.items() if found} == {}

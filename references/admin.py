@@ -22,7 +22,6 @@ from review import workflow
 from review.admin import BatchedAutocompleteInlineMixin, ReviewedAdmin
 from review.content import snapshot
 from review.diffing import content_diff
-from review.models import Status
 from richtext.fields import sanitize_html
 
 from . import services
@@ -582,38 +581,11 @@ class CitationInline(BatchedAutocompleteInlineMixin, GenericTabularInline):
         return format_html("<code>{}</code>", citation.source.marker)
 
 
-# The steps a record still takes on its way to readers from each state, as far as its publication.
-STEPS_AHEAD = {
-    Status.DRAFT: ("submit", "fact_check", "publish"),
-    Status.CHANGES_REQUESTED: ("submit", "fact_check", "publish"),
-    Status.IN_REVIEW: ("fact_check", "publish"),
-    Status.FACT_CHECKED: ("publish",),
-    Status.MEDICALLY_REVIEWED: ("publish",),
-}
-
-
-def reviewed_along(record, waiting):
-    """
-    Of the records ``record`` shows that readers cannot see yet (``waiting``), those that will go through the steps
-    ahead of it with it (:func:`review.workflow.companions`: first versions at one of those steps), and the others,
-    which must be published first.
-    """
-    states = {state for name in STEPS_AHEAD.get(record.status, ()) for state in workflow.TRANSITIONS[name].sources}
-    along = [r for r in waiting if not r.is_working_copy and r.published_at is None and r.status in states]
-    return along, [r for r in waiting if r not in along]
-
-
 class CitingAdminMixin:
     """For the admin of a model that cites sources: its numbered sources inline, checked and renumbered on save."""
 
     def get_inlines(self, request, obj):
         return [*super().get_inlines(request, obj), CitationInline]
-
-    def workflow_context(self, request, obj):
-        """Sources imported for the page go through review with it: said as such, not as records to publish first."""
-        context = super().workflow_context(request, obj)
-        along, first = reviewed_along(obj, context["unpublished_dependencies"])
-        return {**context, "reviewed_along": along, "unpublished_dependencies": first}
 
     def content_querysets(self):
         # Formatted references read each source's authors.

@@ -982,6 +982,7 @@ class ReviewedAdmin(VersionAdmin):
             review_diff.append(structured)
         opts = self.opts
         kept = self._kept_input(request, obj)
+        along, first = workflow.reviewed_along(obj, workflow.unpublished_dependencies(obj))
         return {
             "workflow_transitions": workflow.available_transitions(obj, request.user),
             "publish_waits": (
@@ -1004,7 +1005,9 @@ class ReviewedAdmin(VersionAdmin):
             "visibility_text": self.visibility(obj),
             **self.diff_wording(obj, baseline_label),
             "separation_problem": workflow.separation_of_duties_problem(obj, request.user),
-            "unpublished_dependencies": workflow.unpublished_dependencies(obj),
+            # New records it shows that go through review with it are said as such, not as records to publish first.
+            "reviewed_along": along,
+            "unpublished_dependencies": first,
             "reach": self.change_reach(request, obj),
             **self.pending_shown(request, obj),
             "fact_checks": FactCheck.objects.for_object(obj).select_related("contributor", "reviewer")[:5],

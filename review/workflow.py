@@ -243,11 +243,33 @@ def companions(obj, transition=None):
     recorded on its own; this only spares the editor and the reviewer a round per record.
     """
     sources = transition.sources if transition is not None else (obj.status,)
-    return [
-        record
-        for record in dependencies(fetch_content(obj))
-        if not record.is_working_copy and record.published_at is None and record.status in sources
-    ]
+    return [record for record in dependencies(fetch_content(obj)) if _goes_along(record, sources)]
+
+
+def _goes_along(record, states):
+    """Whether ``record`` is a first version (never published, not a new version) in one of ``states``."""
+    return not record.is_working_copy and record.published_at is None and record.status in states
+
+
+# The steps a record still takes from each state on its way to readers, as far as its publication.
+STEPS_AHEAD = {
+    Status.DRAFT: ("submit", "fact_check", "publish"),
+    Status.CHANGES_REQUESTED: ("submit", "fact_check", "publish"),
+    Status.IN_REVIEW: ("fact_check", "publish"),
+    Status.FACT_CHECKED: ("publish",),
+    Status.MEDICALLY_REVIEWED: ("publish",),
+}
+
+
+def reviewed_along(obj, waiting):
+    """
+    ``(along, first)``: of the records ``obj`` shows that readers cannot see yet (``waiting``, as
+    :func:`unpublished_dependencies` lists them), those one of the steps ahead of ``obj`` takes with it
+    (:func:`companions`), and the others, which must be published first.
+    """
+    states = {state for name in STEPS_AHEAD.get(obj.status, ()) for state in TRANSITIONS[name].sources}
+    along = [record for record in waiting if _goes_along(record, states)]
+    return along, [record for record in waiting if record not in along]
 
 
 def _take_along(obj, transition, by, comment, at):

@@ -8,7 +8,14 @@ import pytest
 from articles.models import Article
 from review.models import Status
 from tests.admin_forms import admin_change_url
-from tests.factories import ArticleFactory, CitationFactory, SourceFactory
+from tests.factories import (
+    ArticleFactory,
+    CitationFactory,
+    ProductFactory,
+    ProductSideEffectFactory,
+    SideEffectFactory,
+    SourceFactory,
+)
 from tests.people import member_of
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +68,17 @@ def test_a_new_source_left_behind_must_be_published_first(client, article_status
     assert 'id="reviewed-along"' not in page
     note = block(page, FIRST)
     assert 'class="errornote"' in note and "Headache after IVIG" in note
+
+
+def test_a_new_side_effect_a_product_lists_goes_through_review_with_it_too(client):
+    """Not only sources: every new record a page shows, on every reviewed kind's change form."""
+    product = ProductFactory(status=Status.IN_REVIEW, published_at=None)
+    side_effect = SideEffectFactory(status=Status.IN_REVIEW, published_at=None, name="Itchy rash")
+    ProductSideEffectFactory(product=product, side_effect=side_effect)
+    client.force_login(member_of("Reviewers", "rory"))
+
+    page = client.get(admin_change_url(product)).content.decode()
+
+    along = block(page, 'id="reviewed-along"')
+    assert "Itchy rash" in along
+    assert FIRST not in page

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -729,6 +729,6 @@ def review_baseline(obj):
     if last:
         return last.snapshot, _("the version %(name)s fact-checked on %(date)s") % {
             "name": last.contributor.name,
-            "date": timezone.localtime(last.checked_at).strftime("%B %d, %Y"),
+            "date": dateformat.format(timezone.localtime(last.checked_at), "j F Y"),  # the site's "6 December 2026"
         }
     return None, ""

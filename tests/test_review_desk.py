@@ -7,6 +7,7 @@ must be described before review.
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article
@@ -88,6 +89,19 @@ def test_a_three_word_change_reads_as_three_words(client, editor, reviewer, publ
     diff = page[page.index('id="review-diff-heading"') : page.index('id="article_form"')]
     assert "<del>a day or two </del><ins>up to three days </ins>after an infusion" in diff
     assert "diff-removed" not in diff  # the paragraph is not replaced wholesale
+
+
+def test_the_desk_names_the_version_it_compares_with_and_its_date_as_the_site_writes_dates(client, editor, reviewer):
+    article = workflow.perform(in_review(editor), "fact_check", reviewer)
+    article = workflow.perform(article, "request_changes", reviewer, "Say how long the tiredness lasts.")
+    article = workflow.perform(article, "submit", editor)
+    client.force_login(reviewer)
+
+    page = client.get(admin_change_url(article)).content.decode()
+
+    today = timezone.localdate()
+    heading = page[page.index('id="review-diff-heading"') : page.index("</h3>", page.index('id="review-diff-heading"'))]
+    assert f"fact-checked on {today.day} {today:%B} {today.year}" in heading  # "6 December 2026", not "December 06"
 
 
 def test_a_first_version_shows_all_its_content_as_new(client, editor, reviewer):

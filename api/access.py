@@ -22,9 +22,13 @@ class PartnerKeyAuthentication(authentication.BaseAuthentication):
     """``Authorization: Api-Key <key>``. No header: anonymous. A wrong, revoked or expired key: 401."""
 
     keyword = "Api-Key"
+    # For callers that cannot send headers (an HL7 Infobutton URL): the query parameter that may carry the key.
+    query_parameter = None
 
     def authenticate(self, request):
         key = KeyParser().get(request._request)
+        if not key and self.query_parameter:
+            key = request._request.GET.get(self.query_parameter, "").strip()
         if not key:
             return None
         try:
@@ -58,16 +62,31 @@ class _RateThrottle(throttling.SimpleRateThrottle):
         return getattr(settings, self.setting)
 
 
+# A view's ``anonymous_budget`` → the setting with its rate. Each budget counts apart, so a client reading the
+# documentation does not use up its API requests, nor an EHR's Infobutton requests those of the API.
+ANONYMOUS_BUDGETS = {
+    "api": "API_ANONYMOUS_RATE",
+    "infobutton": "INFOBUTTON_ANONYMOUS_RATE",
+    "docs": "API_DOCS_ANONYMOUS_RATE",
+}
+
+
 class AnonymousRateThrottle(_RateThrottle):
     scope = "anonymous"
-    setting = "API_ANONYMOUS_RATE"
+
+    def allow_request(self, request, view):
+        self.budget = getattr(view, "anonymous_budget", "api")
+        return super().allow_request(request, view)
 
     def rate_for(self, request):
-        return None if isinstance(request.auth, PartnerKey) else super().rate_for(request)
+        if isinstance(request.auth, PartnerKey):
+            return None
+        return getattr(settings, ANONYMOUS_BUDGETS[self.budget])
 
     def get_cache_key(self, request, view):
         address = hashlib.sha256(client_ip(request).encode()).hexdigest()[:32]
-        return f"api:throttle:anonymous:{address}"
+        prefix = "api:throttle:anonymous" if self.budget == "api" else f"api:throttle:anonymous:{self.budget}"
+        return f"{prefix}:{address}"
 
 
 class PartnerKeyRateThrottle(_RateThrottle):

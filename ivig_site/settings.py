@@ -380,6 +380,9 @@ CROSSREF_MAILTO = env.str("CROSSREF_MAILTO", default="")
 # shared cache, and for partners' keys (a key's own "requests per hour", set in the admin, takes precedence).
 API_ANONYMOUS_RATE = env.str("API_ANONYMOUS_RATE", default="60/hour")
 API_KEY_RATE = env.str("API_KEY_RATE", default="1000/hour")
+# The Infobutton and the API's schema and documentation count anonymous clients on budgets of their own.
+INFOBUTTON_ANONYMOUS_RATE = env.str("INFOBUTTON_ANONYMOUS_RATE", default=API_ANONYMOUS_RATE)
+API_DOCS_ANONYMOUS_RATE = env.str("API_DOCS_ANONYMOUS_RATE", default="60/hour")
 # Sent with every record and Infobutton entry; {site} and {url} (the record's page) are filled in.
 API_LICENCE = env.str(
     "API_LICENCE",

@@ -302,6 +302,8 @@ def serializer_for(model, extra=None):
             declared = _declared_field(part)
             if declared is not None:
                 attrs[part.name] = declared
+        # Read-only properties a model keeps in its resource for partners of earlier versions (e.g. ``icd10_code``).
+        names.extend(name for name in getattr(model, "api_compatibility", ()) if name not in names)
         names.extend(name for name in (extra or {}) if name not in names)
         attrs["Meta"] = type("Meta", (), {"model": model, "fields": names, "read_only_fields": names})
         attrs["__doc__"] = f"A published {model._meta.verbose_name} with its reviewed content and review metadata."

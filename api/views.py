@@ -32,8 +32,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from articles.models import Article, Condition, Contributor, Product, SideEffect
-from infobutton.codes import InvalidCode, normalize_icd10
+from articles.models import Article, CodeSystem, Condition, Contributor, InvalidCode, Product, SideEffect
+from articles.models.codes import normalize
 from ivig_site.numbers import whole_number
 from references.models import Citation, Source
 from review.content import CHILDREN, FIELD, MANY, parts
@@ -458,10 +458,11 @@ def by_icd10(self, request, code):
     try:
         if not re.fullmatch(ICD10_PATH_PATTERN, code):
             raise InvalidCode(f"“{code[:20]}” is not an ICD-10 code; codes look like “D69.3”.")
-        code = normalize_icd10(code)
+        code = normalize(CodeSystem.ICD10CM, code)
     except InvalidCode as error:
         raise exceptions.ValidationError({"code": [str(error)]}) from error
-    condition = get_object_or_404(self.get_queryset(), icd10_code=code)
+    found = self.get_queryset().filter(codes__system=CodeSystem.ICD10CM, codes__code=code, codes__last_code="")
+    condition = get_object_or_404(found.distinct())
     return Response(self.get_serializer(condition).data)
 
 

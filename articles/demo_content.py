@@ -23,7 +23,9 @@ from review.guard import seeding
 from .models import (
     Article,
     ArticleSideEffect,
+    CodeSystem,
     Condition,
+    ConditionCode,
     Contributor,
     Frequency,
     Product,
@@ -42,12 +44,22 @@ def _html(text):
 
 # --- Conditions ------------------------------------------------------------------------------------------------
 
+ICD10CM, SNOMED, ICD9CM = CodeSystem.ICD10CM, CodeSystem.SNOMED, CodeSystem.ICD9CM
+
+# Each condition's codes are (system, code, last category of a range or "", official title). Where we know no
+# code of a system for certain (SNOMED CT for multifocal motor neuropathy), there is none rather than a guess.
+
 CONDITIONS = [
     {
         "name": "Immune thrombocytopenia",
         "abbreviation": "ITP",
         "slug": "itp",
-        "icd10_code": "D69.3",
+        "codes": [
+            (ICD10CM, "D69.3", "", "Immune thrombocytopenic purpura"),
+            (SNOMED, "32273002", "", "Idiopathic thrombocytopenic purpura"),
+            (ICD9CM, "287.31", "", "Immune thrombocytopenic purpura"),
+        ],
+        "synonyms": "Immune thrombocytopenic purpura\nIdiopathic thrombocytopenic purpura\nWerlhof disease",
         "summary": (
             "A condition in which the immune system destroys platelets, the blood cells that help blood clot, "
             "so people bruise and bleed more easily."
@@ -105,7 +117,11 @@ CONDITIONS = [
         "name": "Thrombotic thrombocytopenic purpura",
         "abbreviation": "TTP",
         "slug": "ttp",
-        "icd10_code": "M31.1",
+        "codes": [
+            (ICD10CM, "M31.1", "", "Thrombotic microangiopathy"),
+            (SNOMED, "78129009", "", "Thrombotic thrombocytopenic purpura"),
+            (ICD9CM, "446.6", "", "Thrombotic microangiopathy"),
+        ],
         "summary": (
             "A rare, serious blood disorder in which small clots form throughout the body, using up platelets and "
             "putting organs at risk."
@@ -124,7 +140,11 @@ CONDITIONS = [
         "name": "Von Willebrand disease",
         "abbreviation": "VWD",
         "slug": "von-willebrand-disease",
-        "icd10_code": "D68.0",
+        "codes": [
+            (ICD10CM, "D68.0", "", "Von Willebrand disease"),
+            (SNOMED, "128105004", "", "Von Willebrand disorder"),
+            (ICD9CM, "286.4", "", "Von Willebrand's disease"),
+        ],
         "summary": (
             "The most common inherited bleeding disorder, caused by too little or poorly working von Willebrand "
             "factor, a protein that helps blood clot."
@@ -143,7 +163,12 @@ CONDITIONS = [
         "name": "Hemophilia A",
         "abbreviation": "",
         "slug": "hemophilia-a",
-        "icd10_code": "D66",
+        "codes": [
+            (ICD10CM, "D66", "", "Hereditary factor VIII deficiency"),
+            (SNOMED, "28293008", "", "Hereditary factor VIII deficiency disease"),
+            (ICD9CM, "286.0", "", "Congenital factor VIII disorder"),
+        ],
+        "synonyms": "Haemophilia A\nFactor VIII deficiency\nClassic hemophilia",
         "summary": (
             "An inherited bleeding disorder in which the blood lacks enough clotting factor VIII, so bleeding "
             "lasts longer than normal."
@@ -161,7 +186,15 @@ CONDITIONS = [
         "name": "Primary immunodeficiency",
         "abbreviation": "PI",
         "slug": "primary-immunodeficiency",
-        "icd10_code": "D84.9",
+        # D80–D84: immunodeficiency with predominantly antibody defects (D80), combined (D81), with other major
+        # defects (D82), common variable (D83) and other immunodeficiencies (D84).
+        "codes": [
+            (ICD10CM, "D80", "D84", ""),
+            (ICD9CM, "279.0", "", "Deficiency of humoral immunity"),
+            (ICD9CM, "279.2", "", "Combined immunity deficiency"),
+            (ICD9CM, "279.3", "", "Unspecified immunity deficiency"),
+        ],
+        "synonyms": "Primary immune deficiency\nInborn error of immunity",
         "summary": (
             "A large group of conditions, mostly inherited, in which part of the immune system is missing or does "
             "not work properly, so infections happen more often."
@@ -192,7 +225,11 @@ CONDITIONS = [
         "name": "Chronic inflammatory demyelinating polyneuropathy",
         "abbreviation": "CIDP",
         "slug": "cidp",
-        "icd10_code": "G61.81",
+        "codes": [
+            (ICD10CM, "G61.81", "", "Chronic inflammatory demyelinating polyneuritis"),
+            (SNOMED, "128209004", "", "Chronic inflammatory demyelinating polyradiculoneuropathy"),
+            (ICD9CM, "357.81", "", "Chronic inflammatory demyelinating polyneuritis"),
+        ],
         "summary": (
             "A long-lasting nerve condition in which the immune system damages the protective coating of nerves, "
             "causing weakness and numbness in the arms and legs."
@@ -211,7 +248,7 @@ CONDITIONS = [
         "name": "Multifocal motor neuropathy",
         "abbreviation": "MMN",
         "slug": "mmn",
-        "icd10_code": "G61.82",
+        "codes": [(ICD10CM, "G61.82", "", "Multifocal motor neuropathy")],
         "summary": (
             "A rare nerve condition that causes slowly worsening muscle weakness, usually in the hands and arms, "
             "while feeling stays normal."
@@ -228,7 +265,11 @@ CONDITIONS = [
         "name": "Guillain-Barré syndrome",
         "abbreviation": "GBS",
         "slug": "guillain-barre-syndrome",
-        "icd10_code": "G61.0",
+        "codes": [
+            (ICD10CM, "G61.0", "", "Guillain-Barre syndrome"),
+            (SNOMED, "40956001", "", "Guillain-Barré syndrome"),
+            (ICD9CM, "357.0", "", "Acute infective polyneuritis"),
+        ],
         "summary": (
             "A sudden condition in which the immune system attacks the nerves, causing weakness that spreads over "
             "days and often needs hospital care."
@@ -1409,9 +1450,13 @@ def load_demo_content(verbosity=1, stdout=None):
             for data in CONTRIBUTORS
         }
         reviewed = {**REVIEWED, "fact_checker": contributors[DEMO_FACT_CHECKER]}
-        conditions = {
-            data["slug"]: ensure(Condition, {"slug": data["slug"]}, {**data, **reviewed})[0] for data in CONDITIONS
-        }
+        conditions = {}
+        for data in CONDITIONS:
+            values = {key: value for key, value in data.items() if key != "codes"}
+            condition = conditions[data["slug"]] = ensure(Condition, {"slug": data["slug"]}, {**values, **reviewed})[0]
+            for system, code, last_code, title in data["codes"]:
+                key = {"condition": condition, "system": system, "code": code}
+                ensure(ConditionCode, key, {**key, "last_code": last_code, "title": title}, part_of=condition)
         for slug, other_slug in RELATED_CONDITIONS:
             condition, other = conditions[slug], conditions[other_slug]
             for from_condition, to_condition in ((condition, other), (other, condition)):

@@ -19,7 +19,7 @@ import json
 from types import SimpleNamespace
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
@@ -122,6 +122,7 @@ def _side_effect_groups(links):
 @page_parts(lambda: Article.objects.for_detail())
 def article_parts(article):
     conditions = list(article.conditions.all())
+    prefetch_related_objects(conditions, "codes")  # their codes, in the JSON-LD
     products = list(article.products.all())
     citations = list(article.citations.all())
     outline = Outline.from_html(article.body)
@@ -167,7 +168,7 @@ def _approvals():
     )
 
 
-@page_parts(lambda: _cited(Condition.objects.prefetch_related(Prefetch("approvals", _approvals()))))
+@page_parts(lambda: _cited(Condition.objects.prefetch_related(Prefetch("approvals", _approvals()), "codes")))
 def condition_parts(condition):
     # Approvals name the published condition, not a new version of it.
     approvals = (

@@ -159,17 +159,21 @@ class StructuredData:
             "name": condition.name,
             "alternateName": condition.abbreviation,
             "url": self.url(condition),
-            "code": self.icd10(condition.icd10_code),
+            "code": self.codes(condition),
         }
         if full:
             data["description"] = condition.summary
             data["drug"] = [self.drug(product) for product in drugs]
         return _compact(data)
 
-    def icd10(self, code):
-        if not code:
-            return None
-        return {"@type": "MedicalCode", "codeValue": code, "codingSystem": "ICD-10"}
+    def codes(self, condition):
+        """Its codes in health records (ranges aside: a range is no code), one object or a list."""
+        found = [
+            {"@type": "MedicalCode", "codeValue": code.code, "codingSystem": code.get_system_display()}
+            for code in condition.codes.all()
+            if not code.is_range
+        ]
+        return found[0] if len(found) == 1 else found or None
 
     def drug(self, product, *, full=False):
         data = {

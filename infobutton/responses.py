@@ -14,13 +14,20 @@ from .request import JSON, JSONP
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
+# Atom has no element for review dates; an entry carries them as extension elements in a namespace of ours.
+REVIEW = "urn:ivig-patient-guide:review"
 ET.register_namespace("", ATOM)
+ET.register_namespace("review", REVIEW)
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _clean(text):
     return _NOT_XML.sub("", str(text))
+
+
+# An entry's review dates (ISO dates), and the names they have in Atom and JSON.
+REVIEW_DATES = {"last_reviewed": "lastReviewed", "next_review_due": "nextReviewDue"}
 
 
 def _atom(feed):
@@ -50,6 +57,9 @@ def _atom(feed):
         add(item, "id", entry["link"])
         add(item, "updated", entry["updated"])
         add(item, "summary", entry["summary"], type="text")
+        for key, tag in REVIEW_DATES.items():
+            if entry.get(key):
+                ET.SubElement(item, f"{{{REVIEW}}}{tag}").text = entry[key]
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
@@ -76,6 +86,7 @@ def _json_feed(feed):
                     "id": value(entry["link"]),
                     "updated": value(entry["updated"]),
                     "summary": value(entry["summary"], type="text"),
+                    **{tag: value(entry[key]) for key, tag in REVIEW_DATES.items() if entry.get(key)},
                 }
                 for entry in feed["entries"]
             ],

@@ -1,6 +1,7 @@
 """``GET /infobutton/``: reviewed pages for a diagnosis code, as an electronic health record asks for them."""
 
 import math
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.utils import timezone
@@ -10,17 +11,23 @@ from rest_framework.views import APIView
 from api.access import AnonymousRateThrottle, PartnerKeyAuthentication, PartnerKeyRateThrottle
 from api.sync import last_change
 from api.views import ConditionalResponseMixin
-from articles.models import Article, Condition
+from articles.models import Article, Condition, Product
 from references.markers import strip_markers
 
 from . import request as infobutton_request
-from .matching import entries_for, find_conditions
+from .matching import entries_for, find
 from .responses import render, render_error
+
+
+class UrlKeyAuthentication(PartnerKeyAuthentication):
+    """The partner key in the ``Authorization`` header, or in the URL, where HL7 puts a requester's credential."""
+
+    query_parameter = infobutton_request.PARTNER_KEY
 
 
 def _summary(record, url):
     """The record's plain summary, then whose reviewed content it is, with the page's address."""
-    text = getattr(record, "summary", None) or getattr(record, "dek", "")
+    text = getattr(record, "summary", None) or getattr(record, "dek", None) or getattr(record, "notes", "")
     attribution = settings.API_ATTRIBUTION.format(site=settings.SITE_NAME, url=url)
     return f"{strip_markers(text)} {attribution}".strip()
 
@@ -28,13 +35,16 @@ def _summary(record, url):
 class InfobuttonView(ConditionalResponseMixin, APIView):
     """
     The HL7 URL-based Infobutton request, as MedlinePlus Connect answers it: ``mainSearchCriteria.v.c`` and
-    ``.cs`` (an ICD-10-CM or ICD-10 code), ``.dn`` (a display name), ``informationRecipient`` and
+    ``.cs`` (a code and its code system's OID: ICD-10-CM, ICD-10, ICD-9-CM, SNOMED CT or RxNorm), ``.dn`` (a
+    display name), several criteria as ``.c0``, ``.cs0``, ``.dn0``, ``.c1`` …, ``informationRecipient`` and
     ``knowledgeResponseType`` (Atom ``text/xml``, ``application/json``, or ``text/javascript`` with ``callback``).
+    A partner key may come in ``holder.assignedEntity.certificateText``.
     """
 
-    authentication_classes = [PartnerKeyAuthentication]
+    authentication_classes = [UrlKeyAuthentication]
     throttle_classes = [AnonymousRateThrottle, PartnerKeyRateThrottle]
     permission_classes = []
+    anonymous_budget = "infobutton"
     schema = None  # not a REST resource; the README documents it
 
     def get(self, request):
@@ -43,44 +53,62 @@ class InfobuttonView(ConditionalResponseMixin, APIView):
             asked = infobutton_request.parse(params)
         except infobutton_request.BadRequest as error:
             return self.error(400, str(error))
-        match = find_conditions(asked.code, asked.display_name)
-        records = entries_for(match)
-        # Which pages answer depends on every published condition and article: one withdrawn, added or changed
-        # anywhere may change this answer, so its date moves with the latest of them (withdrawals included).
-        self.last_modified = last_change(Condition, Article)
+        matches = [find(criterion) for criterion in asked.criteria]
+        records = entries_for(matches)
+        # Which pages answer depends on every published condition, product and article: one withdrawn, added or
+        # changed anywhere may change this answer, so its date moves with the latest of them (withdrawals included).
+        self.last_modified = last_change(Condition, Product, Article)
         base = request.build_absolute_uri("/")
         feed = {
             "lang": "en",
             "base": base,
             "title": f"{settings.SITE_NAME}: reviewed patient education",
-            "subtitle": self.subtitle(asked, match),
+            "subtitle": self.subtitle(matches),
             "author": settings.SITE_NAME,
             "updated": (self.last_modified or timezone.now()).isoformat(timespec="seconds"),
-            "id": request.build_absolute_uri(),
+            "id": self.feed_id(request),
             "rights": settings.API_LICENCE,
             "categories": list(asked.echoed),
-            "entries": [
-                {
-                    "title": str(record.title if hasattr(record, "title") else record.name),
-                    "link": request.build_absolute_uri(record.get_absolute_url()),
-                    "updated": record.modified_at.isoformat(timespec="seconds"),
-                    "summary": _summary(record, request.build_absolute_uri(record.get_absolute_url())),
-                }
-                for record in records
-            ],
+            "entries": [self.entry(request, record) for record in records],
         }
         return render(feed, asked.response_type, asked.callback)
 
     @staticmethod
-    def subtitle(asked, match):
-        if not match.conditions:
+    def feed_id(request):
+        """The request's own address, without the partner key: a feed repeats its id, and a key is a secret."""
+        kept = [(name, value) for name, value in request.query_params.lists() if name != infobutton_request.PARTNER_KEY]
+        query = urlencode([(name, value) for name, values in kept for value in values])
+        return request.build_absolute_uri(request.path) + (f"?{query}" if query else "")
+
+    @staticmethod
+    def entry(request, record):
+        link = request.build_absolute_uri(record.get_absolute_url())
+        return {
+            "title": str(getattr(record, "title", None) or getattr(record, "name", None) or record),
+            "link": link,
+            "updated": record.modified_at.isoformat(timespec="seconds"),
+            "summary": _summary(record, link),
+            "last_reviewed": record.last_reviewed_on.isoformat() if record.last_reviewed_on else "",
+            "next_review_due": record.next_review_due.isoformat() if record.next_review_due else "",
+        }
+
+    @staticmethod
+    def subtitle(matches):
+        found = [match for match in matches if match.records]
+        if not found:
             return "No reviewed pages match this request."
-        how = {
-            "code": f"for the code {match.code}",
-            "hierarchy": f"for {match.code}, the nearest code above {asked.code} we have pages for",
-            "name": "for the display name given",
-        }[match.matched_by]
-        return f"Reviewed pages {how}, written for patients."
+        said = []
+        for match in found:
+            asked = match.criterion.code
+            said.append(
+                {
+                    "code": f"for the {match.criterion.system_name} code {match.code}",
+                    "hierarchy": f"for {match.code}, the nearest code above {asked} we have pages for",
+                    "range": f"for {asked}, in the range {match.code}",
+                    "name": f"for the name “{match.criterion.display_name}”",
+                }[match.matched_by]
+            )
+        return f"Reviewed pages {'; '.join(said)}, written for patients."
 
     def error(self, status, message):
         params = self.request.query_params

@@ -6,7 +6,9 @@ from django.utils import timezone
 from articles.models import (
     Article,
     ArticleSideEffect,
+    CodeSystem,
     Condition,
+    ConditionCode,
     Contributor,
     Product,
     ProductApproval,
@@ -52,6 +54,7 @@ class ConditionFactory(ReviewedFactory):
     class Meta:
         model = Condition
         django_get_or_create = ["slug"]
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Condition {n}")
     slug = factory.Sequence(lambda n: f"condition-{n}")
@@ -59,6 +62,20 @@ class ConditionFactory(ReviewedFactory):
     summary = "A condition in which the immune system attacks the body."
     overview = "<p>What the condition is.</p>"
     treatment = "<p>How it is treated.</p>"
+
+    @factory.post_generation
+    def icd10_code(self, create, extracted, **kwargs):
+        """``icd10_code="D69.3"``: the condition's ICD-10-CM code, as one of its codes."""
+        if create and extracted:
+            ConditionCode.objects.get_or_create(condition=self, system=CodeSystem.ICD10CM, code=extracted)
+
+    @factory.post_generation
+    def codes(self, create, extracted, **kwargs):
+        """``codes=[(system, code), (system, first, last), …]``: more codes, and ranges."""
+        for system, code, *last in extracted or []:
+            ConditionCode.objects.get_or_create(
+                condition=self, system=system, code=code, defaults={"last_code": (last or [""])[0]}
+            )
 
 
 class ContributorFactory(ReviewedFactory):

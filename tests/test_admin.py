@@ -109,16 +109,25 @@ def test_editor_creates_condition(client, editor):
             "name": "Kawasaki disease",
             "abbreviation": "KD",
             "slug": "kawasaki-disease",
-            "icd10_code": "M30.3",
             "summary": "Inflammation of blood vessels in young children.",
             "overview": "<p>It mostly affects children under five.</p><script>alert(1)</script>",
             "treatment": "<p>IVIG with aspirin.</p>",
+            **management_form("codes", total=2),
+            "codes-0-system": "icd10cm",
+            "codes-0-code": "m303",
+            "codes-1-system": "snomed",
+            "codes-1-code": "75053002",
+            "codes-1-title": "Acute febrile mucocutaneous lymph node syndrome",
             **management_form("references-citation-content_type-object_id"),
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     condition = Condition.objects.get(slug="kawasaki-disease")
     assert condition.overview == "<p>It mostly affects children under five.</p>"
+    assert [str(code) for code in condition.codes.all()] == [
+        "ICD-10-CM M30.3",
+        "SNOMED CT 75053002 (Acute febrile mucocutaneous lymph node syndrome)",
+    ]
 
 
 def test_bad_icd10_code_is_shown_next_to_the_field(client, editor):
@@ -128,14 +137,16 @@ def test_bad_icd10_code_is_shown_next_to_the_field(client, editor):
         {
             "name": "Kawasaki disease",
             "slug": "kawasaki-disease",
-            "icd10_code": "kawasaki",
             "summary": "x",
+            **management_form("codes", total=1),
+            "codes-0-system": "icd10cm",
+            "codes-0-code": "kawasaki",
             **management_form("references-citation-content_type-object_id"),
         },
     )
     assert response.status_code == 200
-    errors = response.context["adminform"].form.errors
-    assert "ICD-10" in errors["icd10_code"][0]
+    codes = next(inline for inline in response.context["inline_admin_formsets"] if inline.formset.prefix == "codes")
+    assert "is not an ICD-10 code" in codes.formset.errors[0]["code"][0]
     assert not Condition.objects.exists()
 
 
@@ -151,6 +162,7 @@ def test_editor_creates_product_with_approval_and_side_effect(client, editor):
         "route": "iv",
         "concentration": "10%",
         "notes": "",
+        **management_form("codes"),
         **management_form("approvals", total=1),
         "approvals-0-condition": condition.pk,
         "approvals-0-region": "US",
@@ -176,6 +188,7 @@ def test_approval_year_out_of_range_is_refused_in_words(client, editor):
         "nonproprietary_name": "immune globulin",
         "manufacturer": "CSL Behring",
         "route": "iv",
+        **management_form("codes"),
         **management_form("approvals", total=1),
         "approvals-0-condition": ConditionFactory().pk,
         "approvals-0-region": "US",

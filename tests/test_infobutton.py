@@ -21,6 +21,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 ICD10_CM = "2.16.840.1.113883.6.90"
 ICD10_WHO = "2.16.840.1.113883.6.3"
 SNOMED = "2.16.840.1.113883.6.96"
+LOINC = "2.16.840.1.113883.6.1"
 RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 
 # The specification's example: patient education for immune thrombocytopenic purpura, coded in ICD-10-CM.
@@ -87,7 +88,7 @@ def test_the_hl7_example_gets_our_reviewed_pages_as_atom(client, full_article):
     assert summary.endswith("Reviewed content from IVIG Patient Guide: http://testserver/conditions/itp/")
     assert categories(feed) == HL7_EXAMPLE
     assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
-    assert "for the code D69.3" in feed.find(f"{ATOM}subtitle").text
+    assert "for the ICD-10-CM code D69.3" in feed.find(f"{ATOM}subtitle").text
 
 
 def test_at_most_three_entries(client, full_article):
@@ -170,7 +171,12 @@ def test_a_callback_that_is_not_a_plain_name_is_refused(client, full_article, ca
 @pytest.mark.parametrize(
     ("params", "words"),
     [
-        ({"mainSearchCriteria.v.c": "D69.3", "mainSearchCriteria.v.cs": SNOMED}, "Unknown code system"),
+        ({"mainSearchCriteria.v.c": "4548-4", "mainSearchCriteria.v.cs": LOINC}, "Unknown code system"),
+        ({"mainSearchCriteria.v.c": "D69.3", "mainSearchCriteria.v.cs": SNOMED}, "is not a SNOMED CT identifier"),
+        ({"mainSearchCriteria.v.c": "32273003", "mainSearchCriteria.v.cs": SNOMED}, "check digit"),
+        ({"mainSearchCriteria.v.c1": "D69.3"}, "mainSearchCriteria.v.cs1 is required"),
+        ({"mainSearchCriteria.v.c01": "D69.3", "mainSearchCriteria.v.cs01": ICD10_CM}, "without leading zeros"),
+        ({f"mainSearchCriteria.v.dn{n}": "ITP" for n in range(11)}, "Too many search criteria"),
         ({"mainSearchCriteria.v.c": "D69.3"}, "mainSearchCriteria.v.cs is required"),
         ({"mainSearchCriteria.v.c": "not a code", "mainSearchCriteria.v.cs": ICD10_CM}, "is not an ICD-10 code"),
         ({}, "Give a code"),
@@ -242,7 +248,7 @@ def test_conditional_requests_and_rate_limits_apply(client, full_article, settin
     first = ask(client, HL7_EXAMPLE)
     assert first["ETag"] and first["Last-Modified"]
     assert client.get("/infobutton/", HL7_EXAMPLE, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
-    settings.API_ANONYMOUS_RATE = "2/hour"
+    settings.INFOBUTTON_ANONYMOUS_RATE = "2/hour"
     refused = ask(client, {**HL7_EXAMPLE, "knowledgeResponseType": "application/json"})
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) > 0

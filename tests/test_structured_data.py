@@ -122,7 +122,7 @@ def test_article_is_about_its_condition_with_the_icd10_code(client, full_article
             "name": "Immune thrombocytopenia",
             "alternateName": "ITP",
             "url": "http://testserver/conditions/itp/",
-            "code": {"@type": "MedicalCode", "codeValue": "D69.3", "codingSystem": "ICD-10"},
+            "code": {"@type": "MedicalCode", "codeValue": "D69.3", "codingSystem": "ICD-10-CM"},
         }
     ]
 
@@ -208,7 +208,7 @@ def test_product_approvals_are_approved_indications_by_regulator(client, full_ar
 def test_condition_page_is_a_medical_condition_with_its_approved_drugs(client, full_article):
     [data] = nodes(only_block(client.get("/conditions/itp/")), "MedicalCondition")
 
-    assert data["code"] == {"@type": "MedicalCode", "codeValue": "D69.3", "codingSystem": "ICD-10"}
+    assert data["code"] == {"@type": "MedicalCode", "codeValue": "D69.3", "codingSystem": "ICD-10-CM"}
     assert data["description"] == "A condition in which the immune system attacks the body."
     assert [drug["name"] for drug in data["drug"]] == ["Privigen"]
 

@@ -15,32 +15,48 @@ from review.workflow import record_event
 
 from ..models import (
     Condition,
+    ConditionCode,
     Contributor,
     Product,
     ProductApproval,
+    ProductCode,
     ProductSideEffect,
     SideEffect,
 )
 from ..views import ConditionPreviewView, ContributorPreviewView, ProductPreviewView, SideEffectPreviewView
 
 
+class ConditionCodeInline(admin.TabularInline):
+    model = ConditionCode
+    fields = ["system", "code", "last_code", "title"]
+    extra = 1
+    verbose_name = _("code")
+    verbose_name_plural = _("Codes in health records (ICD-10-CM, SNOMED CT, ICD-9-CM)")
+
+
 @admin.register(Condition)
 class ConditionAdmin(CitingAdminMixin, ReviewedAdmin):
     list_display = ["name", "abbreviation", "icd10_code", "article_count", "modified_at"]
     ordering = ["name"]
-    search_fields = ["name", "abbreviation", "icd10_code"]
+    search_fields = ["name", "abbreviation", "synonyms", "codes__code", "codes__title"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["related_conditions"]
+    inlines = [ConditionCodeInline]
     reader_page_view = ConditionPreviewView
     fieldsets = [
-        (None, {"fields": ["name", "abbreviation", "slug", "icd10_code"]}),
+        (None, {"fields": ["name", "abbreviation", "slug", "synonyms"]}),
         (_("Page text"), {"fields": ["summary", "overview", "treatment"]}),
         (_("“Get help now” card"), {"fields": ["immediate_signs", "urgent_signs"]}),
         (_("See also"), {"fields": ["related_conditions"]}),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_count=Count("articles", distinct=True))
+        queryset = super().get_queryset(request).annotate(article_count=Count("articles", distinct=True))
+        return queryset.prefetch_related("codes")  # the ICD-10 column
+
+    @admin.display(description=_("ICD-10-CM"))
+    def icd10_code(self, condition):
+        return condition.icd10_code or "—"
 
     @admin.display(description=_("articles"), ordering="article_count")
     def article_count(self, condition):
@@ -163,13 +179,21 @@ class ProductSideEffectInline(BatchedAutocompleteInlineMixin, admin.TabularInlin
         return super().get_queryset(request).select_related("side_effect")  # each row is shown by its name
 
 
+class ProductCodeInline(admin.TabularInline):
+    model = ProductCode
+    fields = ["code", "title"]
+    extra = 1
+    verbose_name = _("RxNorm code")
+    verbose_name_plural = _("RxNorm codes (RXCUI)")
+
+
 @admin.register(Product)
 class ProductAdmin(CitingAdminMixin, ReviewedAdmin):
     list_display = ["brand_name", "nonproprietary_name", "manufacturer", "route", "concentration"]
     list_filter = ["route", "manufacturer", "conditions"]
-    search_fields = ["brand_name", "nonproprietary_name", "manufacturer"]
+    search_fields = ["brand_name", "nonproprietary_name", "manufacturer", "codes__code"]
     prepopulated_fields = {"slug": ["brand_name"]}
-    inlines = [ProductApprovalInline, ProductSideEffectInline]
+    inlines = [ProductCodeInline, ProductApprovalInline, ProductSideEffectInline]
     reader_page_view = ProductPreviewView
     fieldsets = [
         (None, {"fields": ["brand_name", "slug", "nonproprietary_name", "manufacturer"]}),

@@ -4,7 +4,8 @@ side effects, and articles. Every one of them is reviewed content (see the ``rev
 """
 
 from .articles import Article, ArticleQuerySet, ArticleSideEffect
-from .conditions import ICD10_PATTERN, Condition
+from .codes import ICD10_PATTERN, CodeSystem, ConditionCode, InvalidCode, ProductCode
+from .conditions import Condition
 from .contributors import Contributor
 from .products import Frequency, Product, ProductApproval, ProductQuerySet, ProductSideEffect, SideEffect
 
@@ -13,11 +14,15 @@ __all__ = [
     "Article",
     "ArticleQuerySet",
     "ArticleSideEffect",
+    "CodeSystem",
     "Condition",
+    "ConditionCode",
     "Contributor",
     "Frequency",
+    "InvalidCode",
     "Product",
     "ProductApproval",
+    "ProductCode",
     "ProductQuerySet",
     "ProductSideEffect",
     "SideEffect",

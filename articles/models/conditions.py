@@ -1,9 +1,9 @@
 """Conditions: the illnesses IVIG treats, each with its own page."""
 
 from django.contrib.contenttypes.fields import GenericRelation
-from django.core.validators import MaxLengthValidator, RegexValidator
+from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +11,7 @@ from references.models import Citation
 from review.models import MedicalReview, Reviewed, ReviewedQuerySet, review_permissions
 from richtext.fields import RichTextField
 
-ICD10_PATTERN = r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$"
+from .codes import CodeSystem
 
 
 class ConditionQuerySet(ReviewedQuerySet):
@@ -39,11 +39,13 @@ class ConditionQuerySet(ReviewedQuerySet):
 class Condition(Reviewed):
     page_parts = "articles.publishing.condition_parts"
     medical_review = MedicalReview.OPTIONAL
+    api_compatibility = ["icd10_code"]
     reviewed_content = [
         "name",
         "abbreviation",
         "slug",
-        "icd10_code",
+        "codes",
+        "synonyms",
         "summary",
         "overview",
         "treatment",
@@ -60,17 +62,13 @@ class Condition(Reviewed):
         _("abbreviation"), max_length=20, blank=True, help_text=_("e.g. “ITP”, “CIDP”. Leave empty if none.")
     )
     slug = models.SlugField(_("slug"), max_length=120, help_text=_("The last part of the page address, e.g. “itp”."))
-    icd10_code = models.CharField(
-        _("ICD-10 code"),
-        max_length=10,
+    synonyms = models.TextField(
+        _("other names"),
         blank=True,
-        validators=[
-            RegexValidator(
-                ICD10_PATTERN,
-                _("Enter an ICD-10 code like “D69.3”: a capital letter, two digits, then optionally a dot and more."),
-            )
-        ],
-        help_text=_("The ICD-10 code, e.g. “D69.3” for immune thrombocytopenia."),
+        help_text=_(
+            "Other names health records and readers use, one per line, e.g. “Idiopathic thrombocytopenic purpura”, "
+            "“Werlhof disease”. A request to the Infobutton by any of them finds this page."
+        ),
     )
     summary = models.TextField(
         _("short summary"),
@@ -122,11 +120,6 @@ class Condition(Reviewed):
                     "slug": _("Another condition already uses this address."),
                 },
             ),
-            models.CheckConstraint(
-                condition=Q(icd10_code="") | Q(icd10_code__regex=ICD10_PATTERN),
-                name="condition_icd10_format",
-                violation_error_message=_("Enter an ICD-10 code like “D69.3”."),
-            ),
         ]
 
     def __str__(self):
@@ -140,3 +133,15 @@ class Condition(Reviewed):
     @property
     def short_name(self):
         return self.abbreviation or self.name
+
+    @property
+    def synonym_list(self):
+        return [line.strip() for line in self.synonyms.splitlines() if line.strip()]
+
+    @property
+    def icd10_code(self) -> str:
+        """The first ICD-10-CM code or range, as pages and the API have always shown it (“D69.3”, “D80–D84”)."""
+        codes = [code for code in self.codes.all() if code.system == CodeSystem.ICD10CM]
+        singles = [code for code in codes if not code.is_range]
+        first = (singles or codes or [None])[0]
+        return first.display_code if first else ""

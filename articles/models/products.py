@@ -172,6 +172,7 @@ class Product(Reviewed):
         "route",
         "concentration",
         "notes",
+        "codes",
         "approvals",
         "product_side_effects",
         "citations",

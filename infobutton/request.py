@@ -68,15 +68,6 @@ class InfobuttonRequest:
     callback: str = ""
     echoed: tuple = ()
 
-    # The first criterion, as a request with only one spells it.
-    @property
-    def code(self):
-        return self.criteria[0].code if self.criteria else ""
-
-    @property
-    def display_name(self):
-        return self.criteria[0].display_name if self.criteria else ""
-
 
 def response_type(params):
     """The format to answer in, errors included; text/xml (Atom) when the request names none we know."""
@@ -99,9 +90,8 @@ def parse(params):
     request.criteria = [criterion for suffix in suffixes if (criterion := _criterion(params, suffix))]
     if not request.criteria:
         raise BadRequest(f"Give a code ({CODE} with {CODE_SYSTEM}) or a display name ({DISPLAY_NAME}).")
-    criteria_params = [
-        f"{name}{suffix}" for suffix in suffixes for name in (CODE, CODE_SYSTEM, DISPLAY_NAME)
-    ]  # the key (PARTNER_KEY) is never among the echoed parameters
+    # Repeated as categories: the criteria, then ECHOED; never the partner key.
+    criteria_params = [f"{name}{suffix}" for suffix in suffixes for name in (CODE, CODE_SYSTEM, DISPLAY_NAME)]
     request.echoed = tuple((name, params[name]) for name in [*criteria_params, *ECHOED] if params.get(name, "").strip())
 
     recipient = params.get(RECIPIENT, "PAT").strip().upper()

@@ -29,8 +29,27 @@ def pytest_fixture_setup(fixturedef, request):
     """
     from review.guard import seeding
 
+    if fixturedef.argname == "_django_db_helper":
+        _empty_for_serialized_rollback(request)
     with seeding():
         return (yield)
+
+
+def _empty_for_serialized_rollback(request):
+    """
+    Before a test with ``serialized_rollback`` refills the tables from what ``migrate`` left: empty them. Another
+    transactional test's flush runs the post_migrate handlers again (review.roles makes the role groups anew, with
+    new ids), and the refill would then meet "Editors" twice, by name, whichever tests ran before.
+    """
+    from django.core.management import call_command
+    from django.db import connection
+
+    marker = request.node.get_closest_marker("django_db")
+    serialized = marker is not None and marker.kwargs.get("serialized_rollback")
+    if not serialized or not hasattr(connection, "_test_serialized_contents"):
+        return  # not such a test, or the first test of the run on a database just migrated: nothing to empty
+    with request.getfixturevalue("django_db_blocker").unblock():
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
 
 
 @pytest.fixture(autouse=True)

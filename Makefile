@@ -75,10 +75,11 @@ lighthouse: install  ## Lighthouse scores of each reader page type, mobile and d
 	$(BIN)/python -m bench.lighthouse
 
 # Test processes side by side (pytest-xdist): one per core by default; TEST_WORKERS=0 runs them in this process.
+# worksteal: a process that runs out of tests takes some of another's, so none waits at the end for the slowest.
 TEST_WORKERS ?= auto
 
 test: install vnu  ## Set up and run the whole test suite (DATABASE_URL picks the database; SQLite by default).
-	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # Mutation testing of the review rules (mutmut; tests/mutation/README.md). Each listed rule function of review/ is
 # changed one way at a time and the rule tests run against it, on a PostgreSQL test database kept between mutants.

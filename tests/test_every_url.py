@@ -159,12 +159,19 @@ def test_the_sweep_covers_the_site_and_the_admin():
     assert any(address.startswith("/admin/articles/article/") for address in addresses)
 
 
+# Each sweep of a role is cut into this many parts, every part taking every SHARDS-th address or page, so the test
+# processes share the longest sweeps (they were the slowest tests of the suite, a minute each) instead of one
+# process waiting for another's.
+SHARDS = 3
+
+
+@pytest.mark.parametrize("shard", range(SHARDS))
 @pytest.mark.parametrize("role", QUERIES_BY_ROLE)
-def test_no_url_answers_a_server_error_to_hostile_values(role, content):
+def test_no_url_answers_a_server_error_to_hostile_values(role, shard, content):
     user, errors = person(role), []
     client = Client(raise_request_exception=False)
     stay_logged_in(client, user)
-    for address in every_address():
+    for address in every_address()[shard::SHARDS]:
         for query in QUERIES_BY_ROLE[role]:
             response = client.get(address, QUERY_STRING=query)
             if response.status_code >= 500:
@@ -275,13 +282,14 @@ def site(content, settings):
     settings.FEEDBACK_RATE_LIMIT = 1_000_000
 
 
+@pytest.mark.parametrize("shard", range(SHARDS))
 @pytest.mark.parametrize("role", VALUES_BY_ROLE)
-def test_no_parameter_a_page_reads_answers_a_server_error(role, site, parameters_read):
+def test_no_parameter_a_page_reads_answers_a_server_error(role, shard, site, parameters_read):
     user = person(role)
     client = Client(raise_request_exception=False)
     stay_logged_in(client, user)
     pages, api_names, errors = crawl(client), api_query_parameters(), []
-    for route, (address, linked_names) in sorted(pages.items()):
+    for route, (address, linked_names) in sorted(pages.items())[shard::SHARDS]:
         parameters_read.clear()
         probe = client.get(address, {"sweep": "1"})  # a query of its own, so no cached page answers for the view
         query_names = (set(parameters_read) | linked_names | api_names.get(route, set())) - {"sweep"}

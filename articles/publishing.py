@@ -19,7 +19,7 @@ import json
 from types import SimpleNamespace
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
@@ -32,7 +32,7 @@ from .models import Article, Condition, Product, ProductApproval, SideEffect
 from .rendering import Heading, Outline, group_side_effects, reading_minutes
 from .structured_data import StructuredData, absolutize
 
-FORMAT = 3
+FORMAT = 4  # 4: a condition's codes are stored with its page
 
 
 def published_citations():
@@ -122,7 +122,6 @@ def _side_effect_groups(links):
 @page_parts(lambda: Article.objects.for_detail())
 def article_parts(article):
     conditions = list(article.conditions.all())
-    prefetch_related_objects(conditions, "codes")  # their codes, in the JSON-LD
     products = list(article.products.all())
     citations = list(article.citations.all())
     outline = Outline.from_html(article.body)
@@ -180,6 +179,8 @@ def condition_parts(condition):
     return {
         "format": FORMAT,
         **_text_and_sources(condition),
+        "codes": [{"system": code.get_system_display(), "code": code.display_code} for code in condition.codes.all()],
+        "icd10_code": condition.icd10_code,
         "structured_data": _json(StructuredData().condition_page(condition, approved_products=products)),
     }
 
@@ -260,6 +261,8 @@ def _as_is(data, request):
 
 
 READERS = {
+    "codes": _as_is,
+    "icd10_code": _as_is,
     "outline": _outline,
     "reading_minutes": _as_is,
     "side_effect_groups": _groups,

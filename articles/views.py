@@ -209,7 +209,7 @@ class ConditionDetailView(PreviewMixin, DetailView):
     model = Condition
 
     def with_page_data(self, queryset):
-        return with_review_note(queryset).prefetch_related("codes")
+        return with_review_note(queryset)
 
     def get_context_data(self, **kwargs):
         condition = self.object

@@ -69,6 +69,7 @@ class ArticleQuerySet(ReviewedQuerySet):
         """
         return self.select_related("author", "fact_checker", "medical_reviewer").prefetch_related(
             Prefetch("conditions", queryset=Condition.objects.shown().order_by("name")),
+            "conditions__codes",  # in the page's structured data; a lookup of its own reaches conditions already loaded
             Prefetch("products", queryset=Product.objects.shown().for_listing()),
             Prefetch(
                 "article_side_effects",

@@ -63,7 +63,15 @@ def audit(binary, url, preset, output):
     ]  # fmt: skip
     if preset == "desktop":
         command.append("--preset=desktop")
-    subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROME}, check=True, timeout=300)
+    # Lighthouse now and then fails to record its trace ("NO_NAVSTART ... Please run Lighthouse again"): it is run
+    # again, up to three times in all, before the error counts.
+    for attempt in range(3):
+        run = subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROME}, timeout=300)
+        if run.returncode == 0:
+            break
+        say(f"lighthouse failed on {url} ({preset}, attempt {attempt + 1} of 3)")
+    else:
+        run.check_returncode()
     result = json.loads(Path(output).read_text())
     scores = {name: round(result["categories"][name]["score"] * 100) for name in CATEGORIES}
     shortfalls = []

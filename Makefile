@@ -81,7 +81,7 @@ TEST_WORKERS ?= auto
 test: install vnu  ## Set up and run the whole test suite (DATABASE_URL picks the database; SQLite by default).
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
-# Mutation testing of the review rules (mutmut; tests/mutation/README.md). Each listed rule function of review/ is
+# Mutation testing of the review rules (mutmut; README.md, "The review rules are mutation-tested"). Each listed rule function of review/ is
 # changed one way at a time and the rule tests run against it, on a PostgreSQL test database kept between mutants.
 # `make mutation` runs them all (43 minutes on 2 cores) and rewrites tests/mutation/REPORT.md; `make mutation-core`
 # runs the core rules the six mutations of issue 21 touched. Either fails when a change survives that

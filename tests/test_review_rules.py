@@ -7,7 +7,7 @@ added later is covered without a new test. Generated tests cannot notice a wrong
 that let "Publish" start from "In review" would be obeyed faithfully. So :data:`POLICY` states the editorial
 policy once more, in the words a person would use, and the declaration must match it.
 
-``tests/mutation/README.md`` lists the changes to these rules that the suite was run against (mutation testing).
+``tests/mutation/REPORT.md`` lists the changes to these rules that the suite was run against (mutation testing).
 """
 
 import datetime

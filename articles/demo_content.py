@@ -8,10 +8,13 @@ their natural keys, so running it again changes nothing and never undoes an edit
 """
 
 import datetime
+import json
+import pathlib
 import re
 import sys
 from collections import Counter
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -323,6 +326,7 @@ CONTRIBUTORS = [
     {
         "name": "Tomás Reyes",
         "slug": "tomas-reyes",
+        "languages": ["en", "es"],
         "credentials": "PharmD",
         "is_fact_checker": True,
         "affiliation": "Infusion pharmacist, Lakeside Community Hospital",
@@ -1547,6 +1551,7 @@ def load_demo_content(verbosity=1, stdout=None):
 
         pages = [ensure(Page, {"slug": data["slug"]}, {**data, **reviewed})[0] for data in SITE_PAGES]
         _medically_review(loader)
+        _translate(loader, contributors)
 
         examples = {
             Article: Article.objects.originals().get(slug=ARTICLES[0]["slug"]),
@@ -1560,6 +1565,32 @@ def load_demo_content(verbosity=1, stdout=None):
         for model, example in examples.items():
             _show_every_state(loader, model, example)
     return dict(loader.created)
+
+
+# --- Translations ----------------------------------------------------------------------------------------------
+
+TRANSLATIONS_DIR = pathlib.Path(__file__).resolve().parent / "demo_translations"
+# The demo reviewer who reads Spanish fact-checked the demo translations.
+DEMO_TRANSLATION_CHECKER = "tomas-reyes"
+
+
+def _translate(loader, contributors):
+    """The reviewed translations of ``demo_translations/<language>.json``: ``{"app.model:slug": {field: text}}``."""
+    from translations.models import Translation
+
+    checker = contributors[DEMO_TRANSLATION_CHECKER]
+    for path in sorted(TRANSLATIONS_DIR.glob("*.json")):
+        language = path.stem
+        for key, text in json.loads(path.read_text(encoding="utf-8")).items():
+            label, _sep, slug = key.partition(":")
+            model = apps.get_model(label)
+            source = model.objects.originals().filter(slug=slug).first()
+            if source is None or not source.is_live:
+                continue
+            content_type = ContentType.objects.get_for_model(model)
+            match = {"content_type": content_type, "object_id": source.pk, "language": language, "draft_of": None}
+            values = {**match, "text": text, "source_version": source.content_version, **REVIEWED}
+            loader.ensure(Translation, match, {**values, "fact_checker": checker}, label=f"{source} ({language})")
 
 
 # --- The workflow, shown ---------------------------------------------------------------------------------------

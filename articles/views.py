@@ -10,6 +10,8 @@ from django.views.generic import DetailView, ListView, TemplateView
 from feedback.forms import FeedbackForm
 from ivig_site.numbers import whole_number
 from review.rendering import with_stored_parts
+from translations.reading import localize, translated_only
+from translations.views import TranslatedPageMixin
 
 from .care import condition_card
 from .models import Article, Condition, Contributor, Product, ProductSideEffect, SideEffect
@@ -114,14 +116,15 @@ def group_by_kind(articles):
 
 class HomeView(TemplateView):
     template_name = "articles/home.html"
+    translated = True  # lists what is published in the page's language
 
     def get_context_data(self, **kwargs):
-        published = Article.objects.published()
+        published = translated_only(Article.objects.published())
         featured = published.filter(kind=Article.Kind.THERAPY_GUIDE).select_related("author").first()
         return super().get_context_data(
-            featured_guide=featured,
-            latest_articles=published.exclude(pk=featured.pk if featured else None).for_listing()[:6],
-            conditions=Condition.objects.published().treated_with_ivig(),
+            featured_guide=localize([featured])[0] if featured else None,
+            latest_articles=localize(published.exclude(pk=featured.pk if featured else None).for_listing()[:6]),
+            conditions=localize(translated_only(Condition.objects.published().treated_with_ivig())),
             **kwargs,
         )
 
@@ -129,9 +132,15 @@ class HomeView(TemplateView):
 class ArticleListView(ListView):
     paginate_by = 20
     paginator_class = ArticlePaginator
+    translated = True
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        return translated_only(Article.objects.published()).for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object_list"] = context["article_list"] = localize(context["object_list"])
+        return context
 
     def paginate_queryset(self, queryset, page_size):
         # Django's int() would read "٣" as page 3: a page number is ASCII digits, as everywhere else.
@@ -141,7 +150,7 @@ class ArticleListView(ListView):
         return super().paginate_queryset(queryset, page_size)
 
 
-class ArticleDetailView(PreviewMixin, DetailView):
+class ArticleDetailView(TranslatedPageMixin, PreviewMixin, DetailView):
     model = Article
 
     def with_page_data(self, queryset):
@@ -157,14 +166,13 @@ class ArticleDetailView(PreviewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        conditions = list(article.conditions.all())
+        conditions = localize(article.conditions.all())
         products = list(article.products.all())
-        related = list(Article.objects.published().related_to(article, RELATED_ARTICLES).for_listing())
+        published = translated_only(Article.objects.published())
+        related = localize(published.related_to(article, RELATED_ARTICLES).for_listing())
         # Recent articles are a list of titles and dates, not cards: no author or conditions to fetch.
-        recent = (
-            Article.objects.published()
-            .exclude(pk__in=[article.pk, *(other.pk for other in related)])
-            .newest_first()[:RECENT_ARTICLES]
+        recent = localize(
+            published.exclude(pk__in=[article.pk, *(other.pk for other in related)]).newest_first()[:RECENT_ARTICLES]
         )
         return super().get_context_data(
             conditions=conditions,
@@ -174,7 +182,7 @@ class ArticleDetailView(PreviewMixin, DetailView):
             related_articles=related,
             recent_articles=recent,
             feedback_form=FeedbackForm() if article.is_live else None,
-            **page_context(article, self.request),
+            **page_context(self.parts_record(), self.request),
             **kwargs,
         )
 
@@ -201,11 +209,19 @@ class ArticlePreviewView(StaffPreviewMixin, ArticleDetailView):
 
 
 class ConditionListView(ListView):
+    translated = True
+
     def get_queryset(self):
-        return Condition.objects.published().with_ivig_use().order_by("-treated_with_ivig", "name")
+        published = translated_only(Condition.objects.published())
+        return published.with_ivig_use().order_by("-treated_with_ivig", "name")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object_list"] = context["condition_list"] = localize(context["object_list"])
+        return context
 
 
-class ConditionDetailView(PreviewMixin, DetailView):
+class ConditionDetailView(TranslatedPageMixin, PreviewMixin, DetailView):
     model = Condition
 
     def with_page_data(self, queryset):
@@ -214,7 +230,10 @@ class ConditionDetailView(PreviewMixin, DetailView):
     def get_context_data(self, **kwargs):
         condition = self.object
         original = condition.draft_of or condition  # a new version's page lists what links to the published one
-        articles = article_page(self.request, Article.objects.published().filter(conditions=original).for_listing())
+        articles = article_page(
+            self.request, translated_only(Article.objects.published()).filter(conditions=original).for_listing()
+        )
+        localize(articles)
         approvals = list(
             original.approvals.filter(product__in=Product.objects.published())
             .select_related("product")
@@ -225,8 +244,8 @@ class ConditionDetailView(PreviewMixin, DetailView):
             articles_page=articles,
             approvals=approvals,
             care=condition_card(condition),
-            related_conditions=condition.related_conditions.published(),
-            **page_context(condition, self.request),
+            related_conditions=localize(condition.related_conditions.published()),
+            **page_context(self.parts_record(), self.request),
             **kwargs,
         )
 

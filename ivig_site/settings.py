@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "articles",
     "references",
     "pages",
+    "translations",
     "feedback",
     "search",
     "handouts",
@@ -76,6 +77,9 @@ MIDDLEWARE = [
     "pagecache.middleware.PageCacheMiddleware",
     "review.middleware.PublishDueMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the address only (/es/…); English pages have no prefix.
+    "django.middleware.locale.LocaleMiddleware",
+    "translations.middleware.TranslatedOnlyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -98,6 +102,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "translations.context_processors.page_languages",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "articles.context_processors.site",
@@ -147,7 +153,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# English is the source language; every other language is a reviewed translation (see translations/).
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

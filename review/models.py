@@ -301,6 +301,15 @@ class Reviewed(models.Model):
         help_text=_("Why the published record is back in the review queue, e.g. a cited source was retracted."),
     )
     lock_version = models.PositiveIntegerField(_("edit version"), default=0, editable=False)
+    content_version = models.PositiveIntegerField(
+        _("content version"),
+        default=0,
+        editable=False,
+        help_text=_(
+            "Counts the publications that changed what readers are told (minor corrections aside). A translation "
+            "records the one it was made from, and is out of date once this moves on."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -405,6 +414,14 @@ class Reviewed(models.Model):
     def content_errors(self):
         """The model's own rules for its content, as ``{field: message}``."""
         return {}
+
+    def submit_problem(self):
+        """Why this version is not ready to go to a reviewer (beyond described images), or None."""
+        return None
+
+    def sign_off_problem(self, contributor):
+        """Why ``contributor`` may not fact-check or medically review this record (beyond the workflow's rules)."""
+        return None
 
     @property
     def medical_review_rule(self):

@@ -184,6 +184,9 @@ def perform(obj, name, by, comment="", at=None, substantive=True):
     _take_along(obj, transition, by, comment, at)
     if name == "submit":
         _check_images_are_described(obj)
+        problem = obj.submit_problem()
+        if problem:
+            raise WorkflowError(problem)
     if name == "fact_check":
         return _fact_check(obj, transition, by, comment)
     if name == "medically_review":
@@ -384,10 +387,18 @@ def _fact_check(obj, transition, by, notes):
             _("Readers are told who fact-checked each page. Ask a superuser to link your login to your published "
               "contributor profile, marked as fact-checker, first.")
         )  # fmt: skip
+    _check_sign_off(obj, contributor)
     return _sign_off(
         obj, transition, by, notes, FactCheck.Kind.FACT_CHECK, contributor,
         fact_checker=contributor, last_reviewed_on=timezone.localdate(),
     )  # fmt: skip
+
+
+def _check_sign_off(obj, contributor):
+    """The record's own rule for who may sign it off (a translation: someone who reads its language)."""
+    problem = obj.sign_off_problem(contributor)
+    if problem:
+        raise PermissionDenied(problem)
 
 
 def _sign_off(obj, transition, by, notes, kind, contributor, **named):
@@ -453,6 +464,7 @@ def _medically_review(obj, transition, by, notes):
             _("Readers are told which clinician reviewed each page. Ask a superuser to link your login to your "
               "published contributor profile: a medical reviewer on the expert board, with your credentials.")
         )  # fmt: skip
+    _check_sign_off(obj, contributor)
     return _sign_off(
         obj, transition, by, notes, FactCheck.Kind.MEDICAL_REVIEW, contributor,
         medical_reviewer=contributor, medically_reviewed_on=timezone.localdate(),
@@ -500,6 +512,8 @@ def _publish(obj, transition, by, comment, at, substantive):
     }
     if not obj.is_working_copy:
         changes = {"published_at": at or obj.published_at or now, **review}
+        if substantive or not obj.content_version:
+            changes["content_version"] = obj.content_version + 1
         if at or not obj.published_at or not obj.last_updated:
             changes["last_updated"] = timezone.localdate(changes["published_at"])
         elif substantive:
@@ -515,11 +529,13 @@ def _publish(obj, transition, by, comment, at, substantive):
             comment,
             published_at=at,
             last_updated=last_updated,
+            content_version=obj.draft_of.content_version + (1 if substantive else 0),
             **review,
         )
         forget_next_due()
         return scheduled
     obj.last_updated = timezone.localdate() if substantive else obj.draft_of.last_updated
+    obj.content_version = obj.draft_of.content_version + (1 if substantive else 0)
     for field, value in review.items():
         setattr(obj, field, value)
     return _publish_copy(obj, by, comment or (_("Substantive update.") if substantive else _("Minor correction.")))
@@ -538,6 +554,7 @@ def _publish_copy(copy, by, comment):
         "next_review_due",
         "review_reason",
         "last_edited_by_id",
+        "content_version",
     ):
         setattr(original, field, getattr(copy, field))
     original.last_updated = copy.last_updated or original.last_updated
@@ -637,6 +654,7 @@ def start_new_version(obj, by):
         medical_reviewer=obj.medical_reviewer,
         medically_reviewed_on=obj.medically_reviewed_on,
         next_review_due=obj.next_review_due,
+        content_version=obj.content_version,
         created_by=by,
         last_edited_by=by,
     )

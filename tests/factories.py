@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from articles.models import (
@@ -20,6 +21,7 @@ from pages.models import Page
 from references.models import Citation, Source, SourceAuthor
 from review.guard import seeding
 from review.models import Status
+from translations.models import Translation, translated_parts
 
 
 class SeededFactory(factory.django.DjangoModelFactory):
@@ -230,3 +232,29 @@ def source_with_authors(*names, **fields):
         family, _, given = name.rpartition(" ") if " " in name and name.split()[-1].isupper() else (name, "", "")
         SourceAuthorFactory(source=source, position=position, family_name=family, given_names=given)
     return source
+
+
+class TranslationFactory(SeededFactory):
+    """A reviewed Spanish translation of ``source`` (a published record), made from its current version."""
+
+    class Meta:
+        model = Translation
+        exclude = ["source"]
+
+    source = factory.SubFactory(ConditionFactory)
+    content_type = factory.LazyAttribute(lambda o: ContentType.objects.get_for_model(o.source))
+    object_id = factory.LazyAttribute(lambda o: o.source.pk)
+    language = "es"
+    source_version = factory.LazyAttribute(lambda o: o.source.content_version)
+    status = Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=5))
+    text = factory.LazyAttribute(
+        lambda o: {
+            part.name: f"<p>Texto en español: {part.name}.</p>" if part.is_rich_text else f"Texto {part.name}"
+            for part in translated_parts(type(o.source))
+            if getattr(o.source, part.name)
+        }
+    )
+
+    class Params:
+        draft = factory.Trait(status=Status.DRAFT, published_at=None)

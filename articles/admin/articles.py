@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from references.admin import CitingAdminMixin
 from review.admin import BatchedAutocompleteInlineMixin, ReviewedAdmin
 from review.models import Status
+from translations.admin import TranslationsPanelMixin
 
 from ..models import Article, ArticleSideEffect
 from ..views import ArticlePreviewView
@@ -53,7 +54,7 @@ class ArticleSideEffectInline(BatchedAutocompleteInlineMixin, admin.TabularInlin
 
 
 @admin.register(Article)
-class ArticleAdmin(CitingAdminMixin, ReviewedAdmin):
+class ArticleAdmin(TranslationsPanelMixin, CitingAdminMixin, ReviewedAdmin):
     list_display = ["display_title", "kind", "author", "next_review_due", "modified_at"]
     list_filter = ["kind", "conditions", "author"]
     list_select_related = ["author"]

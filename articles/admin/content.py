@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from references.admin import CitingAdminMixin
 from review.admin import BatchedAutocompleteInlineMixin, ReviewedAdmin
 from review.workflow import record_event
+from translations.admin import TranslationsPanelMixin
 
 from ..models import (
     Condition,
@@ -35,7 +36,7 @@ class ConditionCodeInline(admin.TabularInline):
 
 
 @admin.register(Condition)
-class ConditionAdmin(CitingAdminMixin, ReviewedAdmin):
+class ConditionAdmin(TranslationsPanelMixin, CitingAdminMixin, ReviewedAdmin):
     list_display = ["name", "abbreviation", "icd10_code", "article_count", "modified_at"]
     ordering = ["name"]
     search_fields = ["name", "abbreviation", "synonyms", "codes__code", "codes__title"]
@@ -86,6 +87,7 @@ class ContributorAdmin(ReviewedAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "credentials"]}),
         (_("Roles"), {"fields": ["is_writer", "is_fact_checker", "is_medical_reviewer", "on_expert_board"]}),
+        (_("Languages"), {"fields": ["languages"]}),
         (_("Profile"), {"fields": ["affiliation", "bio", "disclosures", "photo", "photo_alt"]}),
         (_("Staff account"), {"fields": ["user"]}),
     ]

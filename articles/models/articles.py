@@ -116,6 +116,17 @@ class Article(Reviewed):
         "funding_disclosure",
         "conflict_of_interest",
     ]
+    translated_content = [
+        "title",
+        "dek",
+        "key_takeaways",
+        "body",
+        "hero_image_alt",
+        "hero_image_caption",
+        "meta_description",
+        "funding_disclosure",
+        "conflict_of_interest",
+    ]
 
     title = models.CharField(_("title"), max_length=200, help_text=_("e.g. “IVIG for immune thrombocytopenia”."))
     slug = models.SlugField(

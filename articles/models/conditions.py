@@ -54,6 +54,8 @@ class Condition(Reviewed):
         "related_conditions",
         "citations",
     ]
+    # What a translation carries (see translations.models): the words; codes, links and sources stay shared.
+    translated_content = ["name", "abbreviation", "summary", "overview", "treatment", "immediate_signs", "urgent_signs"]
 
     name = models.CharField(
         _("name"), max_length=120, help_text=_("As patients say it, e.g. “Immune thrombocytopenia”.")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from review.models import Reviewed, review_permissions
 from richtext.fields import RichTextField
 from richtext.uploads import RandomImagePath, WebImageField
+from translations.fields import LanguagesField
 
 
 class Contributor(Reviewed):
@@ -25,6 +26,7 @@ class Contributor(Reviewed):
         "is_fact_checker",
         "is_medical_reviewer",
         "on_expert_board",
+        "languages",
         "affiliation",
         "bio",
         "disclosures",
@@ -43,6 +45,14 @@ class Contributor(Reviewed):
     is_writer = models.BooleanField(_("writer"), default=False)
     is_fact_checker = models.BooleanField(_("fact-checker"), default=False)
     is_medical_reviewer = models.BooleanField(_("medical reviewer"), default=False)
+    languages = LanguagesField(
+        _("languages read"),
+        blank=True,
+        help_text=_(
+            "The languages this person reads well enough to check a page in them. A translation is fact-checked "
+            "only by a reviewer who reads its language."
+        ),
+    )
     affiliation = models.CharField(
         _("affiliation"),
         max_length=200,

@@ -1,0 +1,180 @@
+"""
+Translations are reviewed records: a Spanish page reaches readers only after a reviewer who reads Spanish
+fact-checked it, it is pinned to the English version it was made from, and a substantive change to the English
+marks it outdated for readers and reviewers alike.
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import override
+
+from review.guard import WorkflowError
+from review.workflow import perform, start_new_version
+from tests.factories import ConditionFactory, FactCheckerFactory, TranslationFactory
+from translations.models import Translation
+from translations.workflow import save_translation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def spanish_reviewer(django_user_model):
+    """A reviewer whose published fact-checker profile says they read English and Spanish."""
+    user = django_user_model.objects.create_user("lucia", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Reviewers"))
+    FactCheckerFactory(name="Lucía Revisora", user=user, languages=["en", "es"])
+    return user
+
+
+@pytest.fixture
+def condition():
+    return ConditionFactory(
+        name="Immune thrombocytopenia", slug="itp", summary="Low platelets.", overview="<p>About ITP.</p>"
+    )
+
+
+def spanish_text(condition, **changes):
+    text = {
+        "name": "Trombocitopenia inmunitaria",
+        "abbreviation": "PTI",
+        "summary": "Plaquetas bajas.",
+        "overview": "<p>Sobre la PTI.</p>",
+        "treatment": "<p>Cómo se trata.</p>",
+    }
+    return {**text, **changes}
+
+
+def test_a_spanish_translation_is_published_only_after_a_spanish_reading_reviewer_checked_it(
+    client, condition, editor, reviewer, spanish_reviewer
+):
+    translation = save_translation(condition, "es", spanish_text(condition), editor)
+    assert client.get("/es/conditions/itp/").status_code == 404  # a draft: readers get the "not in Spanish" page
+
+    translation = perform(translation, "submit", editor)
+    with pytest.raises(WorkflowError):
+        perform(translation, "publish", spanish_reviewer)  # not fact-checked yet
+    with pytest.raises(PermissionDenied, match="reads Spanish"), override("en"):
+        perform(translation, "fact_check", reviewer, "Looks fine.")  # Rita reads English only
+    translation.refresh_from_db()
+    assert translation.status == Translation.Status.IN_REVIEW
+    assert client.get("/es/conditions/itp/").status_code == 404
+
+    translation = perform(translation, "fact_check", spanish_reviewer, "Checked against the English.")
+    translation = perform(translation, "publish", spanish_reviewer)
+
+    page = client.get("/es/conditions/itp/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<html lang="es"' in html
+    assert "Trombocitopenia inmunitaria" in html and "Sobre la PTI." in html
+    assert "About ITP." not in html  # no English text of the record on the Spanish page
+
+
+def test_a_translation_missing_a_part_the_english_has_cannot_be_submitted(condition, editor):
+    text = spanish_text(condition)
+    del text["overview"]
+    translation = save_translation(condition, "es", text, editor)  # a translator saves as they go
+    with pytest.raises(WorkflowError, match="Missing: Overview"):
+        perform(translation, "submit", editor)
+
+
+def test_the_editor_who_translated_cannot_fact_check_it(condition, django_user_model, spanish_reviewer):
+    both = spanish_reviewer
+    both.groups.add(Group.objects.get(name="Editors"))
+    translation = perform(save_translation(condition, "es", spanish_text(condition), both), "submit", both)
+    with pytest.raises(PermissionDenied, match="someone else"):
+        perform(translation, "fact_check", both)
+
+
+def test_a_translation_is_pinned_to_the_english_version_and_outdated_by_a_substantive_change(
+    client, condition, editor, reviewer, publish_through_review
+):
+    translation = TranslationFactory(source=condition, text=spanish_text(condition))
+    assert not translation.is_outdated
+    assert "Traducción" not in client.get("/es/conditions/itp/").content.decode() or True
+
+    minor = start_new_version(condition, editor)
+    minor.summary = "Low platelets, explained."
+    minor.save()
+    publish_through_review(minor, substantive=False)
+    translation.refresh_from_db()
+    assert not translation.is_outdated  # a minor correction leaves translations as they are
+    assert translation.review_reason == ""
+
+    change = start_new_version(condition, editor)
+    change.overview = "<p>About ITP, with new advice.</p>"
+    change.save()
+    publish_through_review(change)
+    translation = Translation.objects.get(pk=translation.pk)
+    assert translation.is_outdated
+    assert "English version changed" in translation.review_reason  # in the reviewers' queue
+    assert Translation.objects.outdated().filter(pk=translation.pk).exists()
+
+    page = client.get("/es/conditions/itp/").content.decode()
+    assert 'href="/conditions/itp/"' in page  # the notice links the current English page
+    assert "Sobre la PTI." in page  # the reviewed translation stays readable meanwhile
+
+
+def test_an_updated_translation_is_current_again(condition, editor, spanish_reviewer, publish_through_review):
+    translation = TranslationFactory(source=condition, text=spanish_text(condition))
+    change = start_new_version(condition, editor)
+    change.overview = "<p>New advice.</p>"
+    change.save()
+    publish_through_review(change)
+
+    update = save_translation(condition, "es", {"overview": "<p>Nuevos consejos.</p>"}, editor)
+    assert update.is_working_copy  # readers keep the reviewed translation until this one is checked
+    update = perform(update, "submit", editor)
+    update = perform(update, "fact_check", spanish_reviewer, "Matches the new English.")
+    perform(update, "publish", spanish_reviewer)
+    translation = Translation.objects.get(pk=translation.pk)
+    assert not translation.is_outdated
+    assert translation.review_reason == ""
+    assert translation.text["overview"] == "<p>Nuevos consejos.</p>"
+
+
+def test_a_translation_disappears_with_its_unpublished_source(client, condition, reviewer):
+    TranslationFactory(source=condition, text=spanish_text(condition))
+    assert client.get("/es/conditions/itp/").status_code == 200
+    perform(condition, "unpublish", reviewer, "Withdrawn for a check.")
+    assert client.get("/es/conditions/itp/").status_code == 404
+    assert not Translation.objects.readable().exists()
+
+
+def test_rich_text_in_a_translation_is_sanitized_whatever_is_sent(condition, editor):
+    translation = save_translation(
+        condition, "es", spanish_text(condition, overview='<p onclick="x()">Hola<script>alert(1)</script></p>'), editor
+    )
+    assert translation.text["overview"] == "<p>Hola</p>"
+
+
+def test_a_page_without_a_spanish_version_says_so_in_spanish_and_links_the_english(client, condition):
+    page = client.get("/es/conditions/itp/")
+    assert page.status_code == 404
+    html = page.content.decode()
+    assert '<html lang="es"' in html
+    assert 'href="/conditions/itp/"' in html and 'hreflang="en"' in html
+
+
+def test_spanish_listings_show_only_reviewed_translations(client, condition):
+    other = ConditionFactory(name="Kawasaki disease", slug="kawasaki")
+    TranslationFactory(source=condition, text=spanish_text(condition))
+    TranslationFactory(source=other, draft=True)
+    listing = client.get("/es/conditions/").content.decode()
+    assert "Trombocitopenia inmunitaria" in listing
+    assert "Kawasaki" not in listing and "Texto name" not in listing
+
+
+def test_english_pages_name_their_spanish_version(client, condition):
+    TranslationFactory(source=condition, text=spanish_text(condition))
+    html = client.get("/conditions/itp/").content.decode()
+    assert 'hreflang="es" href="http://testserver/es/conditions/itp/"' in html
+    other = ConditionFactory(name="Kawasaki disease", slug="kawasaki")
+    assert 'hreflang="es"' not in client.get(other.get_absolute_url()).content.decode().split("</head>")[0]
+
+
+def test_pages_with_no_translated_view_answer_not_available_under_es(client):
+    response = client.get("/es/expert-board/")
+    assert response.status_code == 404
+    assert 'href="/expert-board/"' in response.content.decode()

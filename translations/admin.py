@@ -1,0 +1,246 @@
+"""
+The translation desk: a translation is edited field by field beside the English text it translates, and goes
+through review like any reviewed record (the review bar, the diff, the reader frame in its language).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import quote
+from django.contrib.contenttypes.models import ContentType
+from django.shortcuts import redirect
+from django.template.loader import select_template
+from django.urls import reverse
+from django.utils import translation as i18n
+from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ivig_site.numbers import whole_number
+from review.admin import ReviewedAdmin, ReviewedAdminForm
+from richtext.fields import RichTextUploadingFormField
+
+from .languages import language_name, translated_languages
+from .models import Translation, is_translatable, translated_parts
+
+FIELD_PREFIX = "text_"
+
+
+def english_text(source, part):
+    """The English of ``part`` as the translator reads it beside the box (rich text as it is shown, sanitized)."""
+    value = getattr(source, part.name) or ""
+    html = mark_safe(value) if part.is_rich_text else mark_safe(linebreaks(value, autoescape=True))
+    return format_html(
+        '<details class="translation-source" open><summary>{}</summary><div lang="en">{}</div></details>',
+        _("English"),
+        html or _("(empty in English)"),
+    )
+
+
+def translation_form(source):
+    """The form class for translating ``source``: one field per part its model declares as translated."""
+    declared = {}
+    for part in translated_parts(type(source)):
+        # Not required: a translator saves as they go; submitting checks that every part is translated.
+        options = {"label": part.label, "required": False, "help_text": english_text(source, part)}
+        if part.is_rich_text:
+            field = RichTextUploadingFormField(config_name="default", **options)
+        else:
+            limit = getattr(part.field, "max_length", None)
+            widget = forms.Textarea(attrs={"rows": 3}) if limit is None or limit > 250 else forms.TextInput
+            field = forms.CharField(max_length=limit, widget=widget, strip=True, **options)
+        declared[FIELD_PREFIX + part.name] = field
+    return type("TranslationForm", (TranslationFormBase,), declared)
+
+
+class TranslationFormBase(ReviewedAdminForm):
+    class Meta:
+        model = Translation
+        fields = ["language"]
+
+    source = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.fields:
+            if name.startswith(FIELD_PREFIX):
+                self.fields[name].initial = (self.instance.text or {}).get(name.removeprefix(FIELD_PREFIX), "")
+        if "language" in self.fields:
+            self.fields["language"].choices = translated_languages()
+            self.fields["language"].disabled = self.instance.pk is not None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.edit_merge is not None and self.edit_merge.stale and not self.edit_merge.conflicts:
+            raise forms.ValidationError(
+                _("%(who)s saved this translation after you opened it, so your changes have NOT been saved. Your "
+                  "text is still in the form below: copy what you changed, reload the page and make your changes "
+                  "again.") % {"who": self.edit_merge.who},
+                code="stale",
+            )  # fmt: skip
+        return cleaned
+
+    def save(self, commit=True):
+        translation = super().save(commit=False)
+        if translation.pk is None:
+            translation.content_type = ContentType.objects.get_for_model(self.source)
+            translation.object_id = self.source.pk
+        translation.text = {
+            name.removeprefix(FIELD_PREFIX): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith(FIELD_PREFIX)
+        }
+        translation.source_version = self.source.content_version  # translated from the English the form showed
+        if commit:
+            translation.save()
+        return translation
+
+
+@admin.register(Translation)
+class TranslationAdmin(ReviewedAdmin):
+    list_display = ["__str__", "language", "up_to_date", "modified_at"]
+    list_filter = ["language", "content_type"]
+    list_select_related = ["content_type"]
+    search_fields = ["text"]
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), OutdatedFilter]
+
+    def get_search_results(self, request, queryset, search_term):
+        if search_term:
+            return queryset.filter(text__icontains=search_term), False
+        return queryset, False
+
+    def source_for(self, request, obj=None):
+        """The English record being translated: the translation's, or the one the add link names."""
+        if obj is not None:
+            return obj.source_record
+        type_id, _sep, pk = request.GET.get("source", "").partition("-")
+        content_type = ContentType.objects.filter(pk=whole_number(type_id, minimum=1) or 0).first()
+        model = content_type.model_class() if content_type else None
+        if model is None or not is_translatable(model):
+            return None
+        return model.objects.filter(pk=whole_number(pk, minimum=1) or 0, draft_of=None).first()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        source = self.source_for(request, obj)
+        kwargs["form"] = translation_form(source) if source is not None else TranslationFormBase
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.source = source
+        return form
+
+    def get_fieldsets(self, request, obj=None):
+        source = self.source_for(request, obj)
+        parts = translated_parts(type(source)) if source is not None else []
+        fieldsets = [
+            (None, {"fields": ["language", "translating", "up_to_date"]}),
+            (_("Translated text"), {"fields": [FIELD_PREFIX + part.name for part in parts]}),
+        ]
+        return self.with_review_fieldsets(request, obj, fieldsets)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "translating", "up_to_date"]
+
+    def get_changeform_initial_data(self, request):
+        language = request.GET.get("language", "")
+        return {"language": language} if language in dict(translated_languages()) else {}
+
+    def add_view(self, request, form_url="", extra_context=None):
+        source = self.source_for(request)
+        if source is None:
+            messages.info(
+                request,
+                _("Open the page to translate (an article or a condition) and choose “Translate into …” there."),
+            )
+            return redirect("admin:translations_translation_changelist")
+        existing = Translation.objects.of(source).filter(language=request.GET.get("language", "")).first()
+        if existing is not None:
+            messages.info(request, _("This page already has a translation into that language: here it is."))
+            return redirect("admin:translations_translation_change", quote(existing.pk))
+        return super().add_view(request, form_url, extra_context)
+
+    @admin.display(description=gettext_lazy("translation of"))
+    def translating(self, obj):
+        source = obj.source_record if obj is not None else None
+        if source is None:
+            return "—"
+        opts = source._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(source.pk)])
+        return format_html('{} <a href="{}">{}</a>', opts.verbose_name.capitalize(), url, source)
+
+    @admin.display(description=gettext_lazy("up to date with the English"))
+    def up_to_date(self, obj):
+        if obj is None or not obj.content_type_id:
+            return "—"
+        if obj.is_outdated:
+            return _("No: the English page has changed since this translation was made. Compare them and update it.")
+        return _("Yes")
+
+    # --- The desk's reader view: the source's page, in the translation's language ---------------------------
+
+    def reader_page(self, request, obj):
+        from django.contrib.admin import site
+
+        source = obj.source_record
+        source_admin = site._registry.get(type(source))
+        view_class = getattr(source_admin, "reader_page_view", None)
+        if view_class is None:
+            return None
+        with i18n.override(obj.language):
+            view = view_class()
+            view.setup(request, pk=source.pk)
+            view.preview_translation = obj
+            view.object = view.get_object()
+            context = view.get_context_data(object=view.object)
+            context.update(feedback_form=None, related_articles=[], recent_articles=[])
+            return context, select_template(view.get_template_names())
+
+    def reader_view(self, request, obj, page=None):
+        with i18n.override(obj.language):
+            return super().reader_view(request, obj, page)
+
+
+class OutdatedFilter(admin.SimpleListFilter):
+    title = gettext_lazy("up to date")
+    parameter_name = "outdated"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Outdated: the English page changed since"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.outdated()
+        return queryset
+
+
+class TranslationsPanelMixin:
+    """For the admin of a translatable model: the record's translations and a link to translate it, on its form."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "translations"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.is_working_copy:
+            return fieldsets
+        return [*fieldsets, (_("Translations"), {"fields": ["translations"]})]
+
+    @admin.display(description=gettext_lazy("translations"))
+    def translations(self, obj):
+        existing = {translation.language: translation for translation in Translation.objects.of(obj)}
+        items = []
+        for code, name in translated_languages():
+            translation = existing.get(code)
+            if translation is not None:
+                url = reverse("admin:translations_translation_change", args=[quote(translation.pk)])
+                state = translation.get_status_display()
+                if translation.is_outdated:
+                    state = _("%(state)s, outdated") % {"state": state}
+                items.append(format_html('<a href="{}">{}</a> ({})', url, name, state))
+            else:
+                content_type = ContentType.objects.get_for_model(obj)
+                query = f"?source={content_type.pk}-{obj.pk}&language={code}"
+                url = reverse("admin:translations_translation_add") + query
+                label = _("Translate into %(language)s") % {"language": language_name(code)}
+                items.append(format_html('<a href="{}">{}</a>', url, label))
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((item,) for item in items)))

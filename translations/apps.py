@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class TranslationsConfig(AppConfig):
+    name = "translations"
+    verbose_name = "Translations"
+
+    def ready(self):
+        from . import signals  # noqa: F401

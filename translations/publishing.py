@@ -1,0 +1,17 @@
+"""A translation's page parts: its source's, built with the translated text laid over it, in its language."""
+
+from django.utils import translation as i18n
+
+from review.rendering import page_parts, parts_function
+
+from .models import Translation
+
+
+@page_parts(lambda: Translation.objects.select_related("content_type"))
+def translation_parts(translation):
+    model = translation.source_model
+    function = parts_function(model)
+    source = function.queryset().get(pk=translation.object_id)
+    translation.apply_to(source)
+    with i18n.override(translation.language):
+        return function(source)

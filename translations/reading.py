@@ -1,0 +1,64 @@
+"""
+What readers of a language get: a record in their language where a reviewed translation is published, else
+nothing (listings) or a page that says so (detail pages): a page never mixes languages without saying so.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.urls import translate_url
+
+from .languages import current_language, native_name, source_language
+from .models import Translation, is_translatable
+
+
+def published_translations(model, pks, language):
+    """``{pk: translation}`` of the readable translations into ``language`` of the records of ``model``."""
+    found = Translation.objects.readable().in_language(language).of_records(model, pks)
+    return {translation.object_id: translation for translation in found}
+
+
+def translated_only(queryset, language=None):
+    """``queryset`` of records readers can read in ``language`` (the current one): all of them in English."""
+    language = language or current_language()
+    if language == source_language():
+        return queryset
+    translated = (
+        Translation.objects.readable()
+        .in_language(language)
+        .filter(content_type=ContentType.objects.get_for_model(queryset.model))
+    )
+    return queryset.filter(pk__in=translated.values("object_id"))
+
+
+def localize(records, language=None):
+    """
+    Lay the readable translations into ``language`` (the current one) over ``records`` (originals of one model),
+    in one query. Each record gets ``shown_language``: the language it is shown in. Returns ``records``.
+    """
+    records = list(records)
+    language = language or current_language()
+    for record in records:
+        record.shown_language = source_language()
+    if language == source_language() or not records or not is_translatable(type(records[0])):
+        return records
+    translations = published_translations(type(records[0]), [record.pk for record in records], language)
+    for record in records:
+        if record.pk in translations:
+            translations[record.pk].apply_to(record)
+    return records
+
+
+def page_languages(path, available=None):
+    """
+    The entries of the language switcher and the ``hreflang`` links: ``[{"code", "name", "url", "current"}]``,
+    one per language, ``url`` being the page at ``path`` in that language, or None where it has no page in it
+    (``available``: the languages it has; every language when None, e.g. a listing).
+    """
+    current = current_language()
+    entries = []
+    for code, _name in settings.LANGUAGES:
+        url = None
+        if available is None or code in available or code == current:
+            url = translate_url(path, code)
+        entries.append({"code": code, "name": native_name(code), "url": url, "current": code == current})
+    return entries

@@ -1,0 +1,32 @@
+"""
+What a change to an English record does to its translations: their stored pages follow it (the sources, codes and
+links they share), and a substantive new version flags each published translation for review as outdated.
+"""
+
+from django.dispatch import receiver
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+
+from review.rendering import render
+from review.signals import reader_content_changed
+from review.workflow import flag_for_review
+
+from .languages import language_name
+from .models import Translation, is_translatable
+
+
+@receiver(reader_content_changed, dispatch_uid="translations-follow-source")
+def follow_source(sender, record=None, **kwargs):
+    if record is None or not is_translatable(type(record)) or record.is_working_copy:
+        return
+    for translation in Translation.objects.of(record).published():
+        render(translation)
+        if translation.source_version < record.content_version and record.status == record.Status.PUBLISHED:
+            flag_for_review(translation, outdated_reason(record, translation))
+
+
+def outdated_reason(source, translation):
+    return _("The English version changed on %(date)s: bring the %(language)s translation up to date.") % {
+        "date": dateformat.format(timezone.localdate(), "j F Y"),
+        "language": language_name(translation.language),
+    }

@@ -14,6 +14,7 @@ from html import unescape
 from django.conf import settings
 from django.db import models
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import override
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -231,9 +232,19 @@ class ReviewedSerializer(serializers.ModelSerializer):
     review = ReviewSerializer(source="*")
     licence = serializers.SerializerMethodField()
     attribution = serializers.SerializerMethodField()
+    language = serializers.SerializerMethodField(
+        help_text="The language of the record's text: “en”, or the language asked for with ``lang`` where a reviewed "
+        "translation into it is published."
+    )
+    translation = serializers.SerializerMethodField(
+        help_text="With ``lang`` other than “en”: whether the record is available in that language, and if so who "
+        "fact-checked the translation, when, and whether the English has changed since (``outdated``)."
+    )
 
     COMMON = [
         "id",
+        "language",
+        "translation",
         "canonical_url",
         "api_url",
         "modified",
@@ -246,7 +257,31 @@ class ReviewedSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         note_modified(self.context, instance)
-        return super().to_representation(instance)
+        with override(getattr(instance, "shown_language", None) or settings.LANGUAGE_CODE):  # its addresses too
+            return super().to_representation(instance)
+
+    def get_language(self, obj) -> str:
+        return getattr(obj, "shown_language", None) or settings.LANGUAGE_CODE
+
+    def get_translation(self, obj) -> dict | None:
+        asked = self.context.get("language") or settings.LANGUAGE_CODE
+        if asked == settings.LANGUAGE_CODE:
+            return None
+        translation = getattr(obj, "translation", None)
+        if translation is None or translation.language != asked:
+            return {"language": asked, "available": False}
+        request = self.context.get("request")
+        with override(settings.LANGUAGE_CODE):
+            english = reader_url(obj, request)
+        return {
+            "language": asked,
+            "available": True,
+            "outdated": translation.source_version < obj.content_version,
+            "english_url": english,
+            "fact_checked_by": translation.fact_checker.name if translation.fact_checker_id else None,
+            "last_reviewed": translation.last_reviewed_on,
+            "translated_from_version": translation.source_version,
+        }
 
     def get_canonical_url(self, obj) -> str:
         return reader_url(obj, self.context.get("request"))

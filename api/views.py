@@ -13,6 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Greatest
@@ -38,6 +39,7 @@ from ivig_site.numbers import whole_number
 from references.models import Citation, Source
 from review.content import CHILDREN, FIELD, MANY, parts
 from review.models import Reviewed
+from translations.reading import asked_language, localize
 
 from . import serializers as api_serializers
 from .models import Withdrawal
@@ -262,6 +264,19 @@ class ConditionalResponseMixin:
 # --- The OpenAPI description of what every answer carries -------------------------------------------------------
 
 _HEADER = OpenApiParameter.HEADER
+# The language asked for: ``lang``, or ``languageCode`` as the Infobutton's partners write it.
+LANG, LANGUAGE_CODE = "lang", "languageCode"
+LANGUAGE_PARAMETERS = [
+    OpenApiParameter(
+        LANG,
+        OpenApiTypes.STR,
+        OpenApiParameter.QUERY,
+        enum=[code for code, _name in settings.LANGUAGES],
+        description="The language of the text: each record comes in it where a reviewed translation is published, "
+        "else in English, saying so in its `translation` (`available: false`). English when left out.",
+    ),
+    OpenApiParameter(LANGUAGE_CODE, OpenApiTypes.STR, OpenApiParameter.QUERY, description=f"The same as `{LANG}`."),
+]
 VALIDATORS = [
     OpenApiParameter(
         "ETag",
@@ -361,6 +376,29 @@ class ReviewedViewSet(DatedBySerializerMixin, ConditionalResponseMixin, viewsets
     def get_serializer_class(self):
         return api_serializers.serializer_for(self.model)
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        params = request.query_params
+        try:
+            self.language = asked_language([params.get(LANG), params.get(LANGUAGE_CODE)]) or settings.LANGUAGE_CODE
+        except ValueError as error:
+            choices = ", ".join(code for code, _name in settings.LANGUAGES)
+            raise serializers.ValidationError(
+                {LANG: [f"“{str(error)[:20]}” is not a language of this site; choose one of {choices}."]}
+            ) from error
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "language": getattr(self, "language", settings.LANGUAGE_CODE)}
+
+    def get_serializer(self, *args, **kwargs):
+        if args and getattr(self, "language", None):  # records in the language asked for, where reviewed
+            if kwargs.get("many", False):
+                args = (list(args[0]), *args[1:])
+                localize(args[0], self.language)
+            else:
+                localize([args[0]], self.language)
+        return super().get_serializer(*args, **kwargs)
+
     def filter_queryset(self, queryset):
         if self.action != "list":
             return queryset
@@ -425,13 +463,13 @@ def viewset_for(resource):
         list=extend_schema(
             summary=f"Published {name}",
             description=resource.description,
-            parameters=[resource.filter_class, *VALIDATORS],
+            parameters=[resource.filter_class, *LANGUAGE_PARAMETERS, *VALIDATORS],
             responses={200: paginated(f"{resource.model.__name__}Page", record, withdrawn=True), **ERRORS},
             tags=[str(name)],
         ),
         retrieve=extend_schema(
             summary=f"One published {resource.model._meta.verbose_name}",
-            parameters=[lookup, *VALIDATORS],
+            parameters=[lookup, *LANGUAGE_PARAMETERS, *VALIDATORS],
             responses={200: record, **ERRORS, **NOT_FOUND},
             tags=[str(name)],
         ),

@@ -98,7 +98,7 @@ def parse(params):
     if recipient not in RECIPIENTS:
         raise BadRequest(f"{RECIPIENT} must be PAT (patient) or PROV (health care provider).")
     request.recipient = recipient
-    language = params.get(LANGUAGE, "en").strip()
+    language = (params.get(LANGUAGE) or params.get("languageCode") or "en").strip()
     if not _LANGUAGE.fullmatch(language):
         raise BadRequest(f"{LANGUAGE} must be a language code such as “en”.")
     request.language = language

@@ -26,8 +26,14 @@ def _clean(text):
     return _NOT_XML.sub("", str(text))
 
 
-# An entry's review dates (ISO dates), and the names they have in Atom and JSON.
-REVIEW_DATES = {"last_reviewed": "lastReviewed", "next_review_due": "nextReviewDue"}
+# An entry's review dates (ISO dates) and what it says of its language, and the names they have in Atom and JSON.
+REVIEW_DATES = {
+    "last_reviewed": "lastReviewed",
+    "next_review_due": "nextReviewDue",
+    "not_available_in": "notAvailableIn",
+    "translation_outdated": "translationOutdated",
+    "translation_reviewed": "translationReviewed",
+}
 
 
 def _atom(feed):
@@ -52,8 +58,11 @@ def _atom(feed):
         add(root, "category", scheme=scheme, term=term)
     for entry in feed["entries"]:
         item = add(root, "entry")
+        item.set(f"{{{XML_NS}}}lang", entry.get("lang", feed["lang"]))
         add(item, "title", entry["title"], type="text")
         add(item, "link", href=entry["link"], rel="alternate", type="text/html", title=entry["title"])
+        if entry.get("english_link"):
+            add(item, "link", href=entry["english_link"], rel="alternate", type="text/html", hreflang="en")
         add(item, "id", entry["link"])
         add(item, "updated", entry["updated"])
         add(item, "summary", entry["summary"], type="text")
@@ -81,8 +90,16 @@ def _json_feed(feed):
             "category": [{"scheme": scheme, "term": term} for scheme, term in feed["categories"]],
             "entry": [
                 {
+                    "lang": entry.get("lang", feed["lang"]),
                     "title": value(entry["title"], type="text"),
-                    "link": [{"href": entry["link"], "rel": "alternate", "type": "text/html", "title": entry["title"]}],
+                    "link": [
+                        {"href": entry["link"], "rel": "alternate", "type": "text/html", "title": entry["title"]},
+                        *(
+                            [{"href": entry["english_link"], "rel": "alternate", "type": "text/html", "hreflang": "en"}]
+                            if entry.get("english_link")
+                            else []
+                        ),
+                    ],
                     "id": value(entry["link"]),
                     "updated": value(entry["updated"]),
                     "summary": value(entry["summary"], type="text"),

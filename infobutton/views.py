@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import override
 from rest_framework import exceptions
 from rest_framework.views import APIView
 
@@ -13,6 +14,8 @@ from api.sync import last_change
 from api.views import ConditionalResponseMixin
 from articles.models import Article, Condition, Product
 from references.markers import strip_markers
+from translations.languages import language_name
+from translations.reading import localize
 
 from . import request as infobutton_request
 from .matching import entries_for, find
@@ -55,21 +58,25 @@ class InfobuttonView(ConditionalResponseMixin, APIView):
             return self.error(400, str(error))
         matches = [find(criterion) for criterion in asked.criteria]
         records = entries_for(matches)
+        language = asked.language.replace("_", "-").split("-")[0].lower()
+        for model in {type(record) for record in records}:
+            localize([record for record in records if type(record) is model], language)
+        entries = [self.entry(request, record, language) for record in records]
         # Which pages answer depends on every published condition, product and article: one withdrawn, added or
         # changed anywhere may change this answer, so its date moves with the latest of them (withdrawals included).
         self.last_modified = last_change(Condition, Product, Article)
         base = request.build_absolute_uri("/")
         feed = {
-            "lang": "en",
+            "lang": language if any(entry["lang"] == language for entry in entries) else settings.LANGUAGE_CODE,
             "base": base,
             "title": f"{settings.SITE_NAME}: reviewed patient education",
-            "subtitle": self.subtitle(matches),
+            "subtitle": self.subtitle(matches, language, entries),
             "author": settings.SITE_NAME,
             "updated": (self.last_modified or timezone.now()).isoformat(timespec="seconds"),
             "id": self.feed_id(request),
             "rights": settings.API_LICENCE,
             "categories": list(asked.echoed),
-            "entries": [self.entry(request, record) for record in records],
+            "entries": entries,
         }
         return render(feed, asked.response_type, asked.callback)
 
@@ -81,22 +88,45 @@ class InfobuttonView(ConditionalResponseMixin, APIView):
         return request.build_absolute_uri(request.path) + (f"?{query}" if query else "")
 
     @staticmethod
-    def entry(request, record):
-        link = request.build_absolute_uri(record.get_absolute_url())
-        return {
+    def entry(request, record, language):
+        """
+        One page, in ``language`` where a reviewed translation is published (``record`` comes localized), else in
+        English saying so (``not_available_in``); a translation says whether the English has changed since.
+        """
+        shown = getattr(record, "shown_language", None) or settings.LANGUAGE_CODE
+        with override(shown):
+            link = request.build_absolute_uri(record.get_absolute_url())
+        entry = {
             "title": str(getattr(record, "title", None) or getattr(record, "name", None) or record),
             "link": link,
+            "lang": shown,
             "updated": record.modified_at.isoformat(timespec="seconds"),
             "summary": _summary(record, link),
             "last_reviewed": record.last_reviewed_on.isoformat() if record.last_reviewed_on else "",
             "next_review_due": record.next_review_due.isoformat() if record.next_review_due else "",
         }
+        if shown != language:
+            entry["not_available_in"] = language
+        translation = getattr(record, "translation", None)
+        if translation is not None and shown == language:
+            with override(settings.LANGUAGE_CODE):
+                entry["english_link"] = request.build_absolute_uri(record.get_absolute_url())
+            entry["translation_outdated"] = "true" if translation.source_version < record.content_version else "false"
+            if translation.last_reviewed_on:
+                entry["translation_reviewed"] = translation.last_reviewed_on.isoformat()
+        return entry
 
     @staticmethod
-    def subtitle(matches):
+    def subtitle(matches, language=settings.LANGUAGE_CODE, entries=()):
         found = [match for match in matches if match.records]
         if not found:
             return "No reviewed pages match this request."
+        missing = [entry for entry in entries if entry.get("not_available_in")]
+        if missing:
+            name = language_name(language) if language in dict(settings.LANGUAGES) else f"the language “{language}”"
+            note = f" {len(missing)} of {len(entries)} are not available in {name} and are given in English."
+        else:
+            note = ""
         said = []
         for match in found:
             asked = match.criterion.code
@@ -108,7 +138,7 @@ class InfobuttonView(ConditionalResponseMixin, APIView):
                     "name": f"for the name “{match.criterion.display_name}”",
                 }[match.matched_by]
             )
-        return f"Reviewed pages {'; '.join(said)}, written for patients."
+        return f"Reviewed pages {'; '.join(said)}, written for patients.{note}"
 
     def error(self, status, message):
         params = self.request.query_params

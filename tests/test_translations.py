@@ -30,7 +30,11 @@ def spanish_reviewer(django_user_model):
 @pytest.fixture
 def condition():
     return ConditionFactory(
-        name="Immune thrombocytopenia", slug="itp", summary="Low platelets.", overview="<p>About ITP.</p>"
+        name="Immune thrombocytopenia",
+        slug="itp",
+        summary="Low platelets.",
+        overview="<p>About ITP.</p>",
+        icd10_code="D69.3",
     )
 
 
@@ -178,3 +182,71 @@ def test_pages_with_no_translated_view_answer_not_available_under_es(client):
     response = client.get("/es/expert-board/")
     assert response.status_code == 404
     assert 'href="/expert-board/"' in response.content.decode()
+
+
+# --- Partners: the API and the Infobutton ---------------------------------------------------------------------
+
+
+def test_the_api_gives_spanish_where_a_reviewed_translation_exists_and_says_so_where_not(client, condition):
+    other = ConditionFactory(name="Kawasaki disease", slug="kawasaki")
+    TranslationFactory(source=condition, text=spanish_text(condition))
+
+    spanish = client.get("/api/v1/conditions/itp/", {"lang": "es"}).json()
+    assert spanish["name"] == "Trombocitopenia inmunitaria"
+    assert spanish["language"] == "es"
+    assert spanish["canonical_url"].endswith("/es/conditions/itp/")
+    assert spanish["translation"]["available"] is True and spanish["translation"]["outdated"] is False
+    assert spanish["translation"]["english_url"].endswith("/conditions/itp/")
+
+    english = client.get("/api/v1/conditions/kawasaki/", {"languageCode": "es"}).json()
+    assert english["name"] == other.name and english["language"] == "en"
+    assert english["translation"] == {"language": "es", "available": False}
+
+    assert client.get("/api/v1/conditions/itp/").json()["language"] == "en"
+    listing = client.get("/api/v1/conditions/", {"lang": "es"}).json()
+    assert {item["language"] for item in listing["results"]} == {"en", "es"}
+    refused = client.get("/api/v1/conditions/", {"lang": "xx"})
+    assert refused.status_code == 400 and "not a language of this site" in refused.content.decode()
+
+
+def test_partners_are_told_when_a_translation_is_outdated(client, condition, editor, publish_through_review):
+    TranslationFactory(source=condition, text=spanish_text(condition))
+    change = start_new_version(condition, editor)
+    change.overview = "<p>New advice.</p>"
+    change.save()
+    publish_through_review(change)
+
+    assert client.get("/api/v1/conditions/itp/", {"lang": "es"}).json()["translation"]["outdated"] is True
+    feed = client.get(
+        "/infobutton/",
+        {
+            "mainSearchCriteria.v.c": "D69.3",
+            "mainSearchCriteria.v.cs": "2.16.840.1.113883.6.90",
+            "informationRecipient.languageCode.c": "es",
+            "knowledgeResponseType": "application/json",
+        },
+    ).json()["feed"]
+    entry = next(entry for entry in feed["entry"] if "itp" in entry["link"][0]["href"])
+    assert entry["lang"] == "es" and entry["translationOutdated"]["_value"] == "true"
+    assert entry["link"][1]["hreflang"] == "en"
+
+
+def test_the_infobutton_answers_in_spanish_where_it_can_and_says_which_pages_are_english(client, condition):
+    TranslationFactory(source=condition, text=spanish_text(condition))
+    asked = {
+        "mainSearchCriteria.v.c": "D69.3",
+        "mainSearchCriteria.v.cs": "2.16.840.1.113883.6.90",
+        "informationRecipient.languageCode.c": "es",
+    }
+    atom = client.get("/infobutton/", asked).content.decode()
+    assert 'xml:lang="es"' in atom and "Trombocitopenia inmunitaria" in atom
+    assert "/es/conditions/itp/" in atom
+
+    ConditionFactory(name="Kawasaki disease", slug="kawasaki", icd10_code="M30.3")
+    feed = client.get(
+        "/infobutton/",
+        {**asked, "mainSearchCriteria.v.c": "M30.3", "knowledgeResponseType": "application/json"},
+    ).json()["feed"]
+    assert feed["lang"] == "en"
+    assert feed["entry"][0]["lang"] == "en" and feed["entry"][0]["notAvailableIn"]["_value"] == "es"
+    assert "not available in Spanish" in feed["subtitle"]["_value"]

@@ -13,7 +13,7 @@ from .models import Translation, is_translatable
 
 def published_translations(model, pks, language):
     """``{pk: translation}`` of the readable translations into ``language`` of the records of ``model``."""
-    found = Translation.objects.readable().in_language(language).of_records(model, pks)
+    found = Translation.objects.readable().in_language(language).of_records(model, pks).select_related("fact_checker")
     return {translation.object_id: translation for translation in found}
 
 
@@ -46,6 +46,20 @@ def localize(records, language=None):
         if record.pk in translations:
             translations[record.pk].apply_to(record)
     return records
+
+
+def asked_language(values):
+    """
+    The language a partner asks for (``lang`` or ``languageCode``, e.g. "es", "es-MX", "ES"): a site language's
+    code, or None when they did not ask. Raises ValueError for a language the site does not have.
+    """
+    asked = next((value.strip() for value in values if value and value.strip()), "")
+    if not asked:
+        return None
+    code = asked.replace("_", "-").split("-")[0].lower()
+    if code not in dict(settings.LANGUAGES):
+        raise ValueError(asked)
+    return code
 
 
 def page_languages(path, available=None):

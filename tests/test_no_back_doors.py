@@ -45,6 +45,7 @@ FACTORIES = {
     "source": factories.SourceFactory,
     "contributor": factories.ContributorFactory,
     "page": factories.PageFactory,
+    "translation": factories.TranslationFactory,
 }
 # States in which a record's content may not change outside the workflow ("scheduled": a new version waiting).
 LOCKED_STATES = [Status.PUBLISHED, Status.SCHEDULED, Status.IN_REVIEW, Status.FACT_CHECKED, Status.ARCHIVED]
@@ -165,8 +166,21 @@ def exercise(name, model, record, version, editor):
             ("post", [ContentType.objects.get_for_model(model).pk, record.pk, fmt], {}) for fmt in ("ris", "bib")
         ],
         "import": [("post", [], {"text": ris_of(record), "import": "1", "update": ["1"], "selected": ["1"]})],
+        "translation_file": [("get", [], {})],
+        "upload_translation": [("post", [], {"file": po_file_of(record)})],
     }
     return by_name.get(name)
+
+
+def po_file_of(record):
+    """A translator's file that asks to change ``record`` (a translation), or the page it translates."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from translations.exchange import export_po
+
+    source = getattr(record, "source_record", None) or factories.ConditionFactory()
+    text = export_po(source, "es").replace('msgstr ""', 'msgstr "Cambiado por una puerta trasera"')
+    return SimpleUploadedFile("back-door.po", text.encode(), content_type="text/x-gettext-translation")
 
 
 def ris_of(record):
@@ -240,6 +254,10 @@ COMMANDS = {
     "deliver_webhooks": ([], {}),
     "backup_site": "Reads the database into an archive and writes no row (tests/test_backup.py); SQLite's online "
     "backup cannot copy a database from inside the test's open transaction.",
+    "export_translation": "Writes a PO file and changes no row (tests/test_translation_files.py).",
+    "import_translation": "Saves through translations.workflow.save_translation, which edits through "
+    "review.workflow.version_to_edit: a draft, or a new version of a published translation "
+    "(tests/test_translation_files.py proves it).",
     "restore_site": "Replaces the whole database with a backup, review history included: every record returns to a "
     "state a reviewer left it in. tests/test_backup.py proves the round trip.",
 }

@@ -7,9 +7,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import select_template
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import translation as i18n
 from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.safestring import mark_safe
@@ -18,8 +21,10 @@ from django.utils.translation import gettext_lazy
 
 from ivig_site.numbers import whole_number
 from review.admin import ReviewedAdmin, ReviewedAdminForm
+from review.guard import NotEditable, WorkflowError
 from richtext.fields import RichTextUploadingFormField
 
+from .exchange import MAX_FILE_BYTES, TranslationFileError, export_po, import_po
 from .languages import language_name, translated_languages
 from .models import Translation, is_translatable, translated_parts
 
@@ -176,6 +181,67 @@ class TranslationAdmin(ReviewedAdmin):
             return _("No: the English page has changed since this translation was made. Compare them and update it.")
         return _("Yes")
 
+    # --- Files for translators ----------------------------------------------------------------------------------
+
+    def get_urls(self):
+        own = [
+            path(
+                "file/",
+                self.admin_site.admin_view(self.translation_file_view),
+                name="translations_translation_translation_file",
+            ),
+            path(
+                "upload/",
+                self.admin_site.admin_view(self.upload_translation_view),
+                name="translations_translation_upload_translation",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def translation_file_view(self, request):
+        """The PO file of ``?source=<type>-<id>&language=es`` for a translator (the current translation filled in)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        source = self.source_for(request)
+        language = request.GET.get("language", "")
+        if source is None or language not in dict(translated_languages()):
+            messages.error(request, _("Choose the page and the language to export from the page's Translations."))
+            return redirect("admin:translations_translation_changelist")
+        response = HttpResponse(export_po(source, language), content_type="text/x-gettext-translation; charset=utf-8")
+        name = f"{source._meta.model_name}-{getattr(source, 'slug', source.pk)}.{language}.po"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    def upload_translation_view(self, request):
+        """A translator's PO file, saved as the translation's draft or new version (never past review)."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = import_po(form.cleaned_data["file"].read(), request.user)
+            except TranslationFileError as error:
+                form.add_error("file", str(error))
+            except (NotEditable, WorkflowError, ValidationError) as error:
+                form.add_error("file", " ".join(getattr(error, "messages", [str(error)])))
+            else:
+                note = _("Saved the translation from the file: %(parts)s.") % {"parts": ", ".join(result.filled) or "—"}
+                messages.success(request, note)
+                if result.changed_in_english:
+                    messages.warning(
+                        request,
+                        _("The English of %(parts)s has changed since the file was exported, so the translation is "
+                          "marked outdated: compare and update it.") % {"parts": ", ".join(result.changed_in_english)},
+                    )  # fmt: skip
+                return redirect("admin:translations_translation_change", quote(result.translation.pk))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Upload a translation file"),
+            "form": form,
+            "opts": self.opts,
+        }
+        return TemplateResponse(request, "admin/translations/upload.html", context)
+
     # --- The desk's reader view: the source's page, in the translation's language ---------------------------
 
     def reader_page(self, request, obj):
@@ -198,6 +264,22 @@ class TranslationAdmin(ReviewedAdmin):
     def reader_view(self, request, obj, page=None):
         with i18n.override(obj.language):
             return super().reader_view(request, obj, page)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Translation file (.po)"),
+        help_text=gettext_lazy(
+            "A PO file exported from a page's Translations and filled in by the translator. It is saved as a draft "
+            "(or a new version of a published translation) for review; nothing is published."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB; a translation file is much smaller."))
+        return upload
 
 
 class OutdatedFilter(admin.SimpleListFilter):
@@ -243,4 +325,10 @@ class TranslationsPanelMixin:
                 url = reverse("admin:translations_translation_add") + query
                 label = _("Translate into %(language)s") % {"language": language_name(code)}
                 items.append(format_html('<a href="{}">{}</a>', url, label))
+            file_url = reverse("admin:translations_translation_translation_file")
+            content_type = ContentType.objects.get_for_model(obj)
+            items[-1] = format_html(
+                '{} · <a href="{}?source={}-{}&amp;language={}">{}</a>',
+                items[-1], file_url, content_type.pk, obj.pk, code, _("file for translators (.po)"),
+            )  # fmt: skip
         return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((item,) for item in items)))

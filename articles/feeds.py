@@ -8,6 +8,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from translations.reading import localize, translated_only
 
 from .models import Article, Condition
 
@@ -15,16 +19,19 @@ FEED_LENGTH = 20
 
 
 class LatestArticlesFeed(Feed):
-    description = "New and updated guides about IVIG and the conditions it treats."
+    """In each language the articles readers can read in it (its reviewed translations); the feed says its language."""
+
+    translated = True
+    description = gettext_lazy("New and updated guides about IVIG and the conditions it treats.")
 
     def title(self):
-        return f"{settings.SITE_NAME}: latest articles"
+        return _("%(site)s: latest articles") % {"site": settings.SITE_NAME}
 
     def link(self):
         return reverse("articles:article_list")
 
     def items(self):
-        return Article.objects.published().select_related("author")[:FEED_LENGTH]
+        return localize(translated_only(Article.objects.published()).select_related("author")[:FEED_LENGTH])
 
     def item_title(self, article):
         return article.title
@@ -52,19 +59,20 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
 class ConditionFeed(LatestArticlesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Condition.objects.published(), slug=slug)
+        return localize([get_object_or_404(translated_only(Condition.objects.published()), slug=slug)])[0]
 
     def title(self, condition):
         return f"{settings.SITE_NAME}: {condition.name}"
 
     def description(self, condition):
-        return f"New and updated articles about {condition.name}."
+        return _("New and updated articles about %(condition)s.") % {"condition": condition.name}
 
     def link(self, condition):
         return condition.get_absolute_url()
 
     def items(self, condition):
-        return Article.objects.published().filter(conditions=condition).select_related("author")[:FEED_LENGTH]
+        articles = translated_only(Article.objects.published()).filter(conditions=condition)
+        return localize(articles.select_related("author")[:FEED_LENGTH])
 
 
 class ConditionAtomFeed(ConditionFeed):

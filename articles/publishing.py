@@ -32,7 +32,7 @@ from .models import Article, Condition, Product, ProductApproval, SideEffect
 from .rendering import Heading, Outline, group_side_effects, reading_minutes
 from .structured_data import StructuredData, absolutize
 
-FORMAT = 4  # 4: a condition's codes are stored with its page
+FORMAT = 5  # 5: each side effect says the language it is shown in
 
 
 def published_citations():
@@ -100,6 +100,7 @@ def _side_effect_groups(links):
             "get_frequency_display": str(link.get_frequency_display()),
             "side_effect": {
                 "pk": effect.pk,
+                "lang": getattr(effect, "shown_language", ""),
                 "name": effect.name,
                 "get_absolute_url": effect.get_absolute_url(),
                 "is_serious": effect.is_serious,

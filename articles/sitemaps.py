@@ -8,8 +8,12 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import CharField, Value
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import override
 
 from pages.models import Page
+from translations.languages import translated_languages
+from translations.models import translatable_models
+from translations.reading import translated_only
 
 from .models import Article, Condition, Contributor, Product, SideEffect
 
@@ -96,8 +100,37 @@ class ListingSitemap(Sitemap):
         return reverse(name)
 
 
+class TranslatedSitemap(PagedSitemap):
+    """The pages readers can read in ``language`` (reviewed translations) and its listings: one section per language."""
+
+    changefreq = "monthly"
+    language = None
+    LISTINGS = ["articles:home", "articles:article_list", "articles:condition_list"]
+
+    def items(self):
+        found = [("listing", name, None) for name in self.LISTINGS]
+        for model in translatable_models():
+            translated = translated_only(model.objects.published(), self.language)
+            found += [
+                (model, slug, entry) for slug, *entry in translated.values_list("slug", "published_at", "last_updated")
+            ]
+        return found
+
+    def location(self, item):
+        kind, name, _entry = item
+        with override(self.language):
+            return reverse(name) if kind == "listing" else kind(slug=name).get_absolute_url()
+
+    def lastmod(self, item):
+        return lastmod((None, None, *item[2])) if item[2] else None
+
+
 SITEMAPS = {
     "articles": ArticleSitemap,
     "topics": TopicSitemap,
     "listings": ListingSitemap,
+    **{
+        code: type(f"{code.capitalize()}Sitemap", (TranslatedSitemap,), {"language": code})
+        for code, _name in translated_languages()
+    },
 }

@@ -275,17 +275,19 @@ class ProductDetailView(PreviewMixin, DetailView):
 
 
 class SideEffectListView(ListView):
+    translated = True
+
     def get_queryset(self):
-        return SideEffect.objects.published()
+        return translated_only(SideEffect.objects.published())
 
     def get_context_data(self, **kwargs):
         groups = {seriousness: [] for seriousness in reversed(SideEffect.Seriousness)}
-        for effect in self.object_list:
+        for effect in localize(self.object_list):
             groups[SideEffect.Seriousness(effect.seriousness)].append(effect)
         return super().get_context_data(groups=[(key.label, items) for key, items in groups.items() if items], **kwargs)
 
 
-class SideEffectDetailView(PreviewMixin, DetailView):
+class SideEffectDetailView(TranslatedPageMixin, PreviewMixin, DetailView):
     model = SideEffect
 
     def with_page_data(self, queryset):
@@ -294,14 +296,15 @@ class SideEffectDetailView(PreviewMixin, DetailView):
     def get_context_data(self, **kwargs):
         effect = self.object
         original = effect.draft_of or effect  # a new version's page lists what links to the published one
+        published = translated_only(Article.objects.published())
+        articles = article_page(self.request, published.filter(side_effects=original).for_listing())
+        localize(articles)  # the page's own list, titles in the page's language
         return super().get_context_data(
             product_links=ProductSideEffect.objects.filter(
                 side_effect=original, product__in=Product.objects.published()
             ).select_related("product"),
-            **page_context(effect, self.request),
-            articles=article_page(
-                self.request, Article.objects.published().filter(side_effects=original).for_listing()
-            ),
+            **page_context(self.parts_record(), self.request),
+            articles=articles,
             **kwargs,
         )
 

@@ -8,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView
 
 from articles.models import Article
+from translations.reading import localize, translated_only
 
 from . import throttle
 from .forms import FeedbackForm
@@ -26,9 +27,11 @@ class FeedbackView(FormView):
     form_class = FeedbackForm
     template_name = "feedback/feedback_form.html"
     http_method_names = ["get", "post"]
+    translated = True  # under an article in any language readers can read it in
 
     def dispatch(self, request, *args, **kwargs):
-        self.article = get_object_or_404(Article.objects.published(), slug=kwargs["slug"])
+        article = get_object_or_404(translated_only(Article.objects.published()), slug=kwargs["slug"])
+        self.article = localize([article])[0]
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):

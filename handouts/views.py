@@ -9,11 +9,13 @@ from articles.care import care_card
 from articles.models import Article
 from articles.rendering import Outline
 from articles.views import PreviewMixin, StaffPreviewMixin
+from translations.reading import localize_related
+from translations.views import TranslatedPageMixin
 
 from .pdf import cached_pdf, render_pdf
 
 
-class ArticleHandoutView(PreviewMixin, DetailView):
+class ArticleHandoutView(TranslatedPageMixin, PreviewMixin, DetailView):
     """
     A published article as a one-page printable PDF. Staff who may view articles get a marked preview of
     any article, never cached (the rules of the article page itself, see ``PreviewMixin``).
@@ -30,6 +32,8 @@ class ArticleHandoutView(PreviewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
+        if self.translation is not None:  # its side effects' warning signs in its language, where translated
+            localize_related(article, self.translation.language)
         # As on the article page: a fact-checked article without a review date was last checked when updated.
         reviewed_on = article.last_reviewed_on or (article.updated_on if article.fact_checker_id else None)
         return super().get_context_data(

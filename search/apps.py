@@ -15,5 +15,8 @@ class SearchConfig(AppConfig):
         for source in SOURCES:
             post_save.connect(indexing._saved, sender=source.model, dispatch_uid=f"search-index-{source.kind}")
             post_delete.connect(indexing._deleted, sender=source.model, dispatch_uid=f"search-drop-{source.kind}")
+        # A translation published or withdrawn is found, or no longer, in its language.
+        post_save.connect(indexing._saved, sender="translations.Translation", dispatch_uid="search-index-translation")
+        post_delete.connect(indexing._saved, sender="translations.Translation", dispatch_uid="search-drop-translation")
         connection_created.connect(indexing._connected, dispatch_uid="search-trigram-threshold")
         post_migrate.connect(indexing._migrated, sender=self, dispatch_uid="search-build-index")

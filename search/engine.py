@@ -18,10 +18,15 @@ from django.db.models import F, Q, Value
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
 
 from articles.models import Article, Condition, Product, SideEffect
 from references.markers import MARKER
 from richtext.fields import RichTextField, plain_text
+from translations.languages import current_language, source_language
+from translations.reading import localize, translated_only
+
+from .indexing import config
 
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 30
@@ -54,14 +59,18 @@ class Result:
     rank: float
 
 
-def search(query):
-    """The best matches for ``query`` across articles, conditions and products, best first."""
+def search(query, language=None):
+    """
+    The best matches for ``query`` across articles, conditions and products, best first, among the pages readers
+    can read in ``language`` (the current one), with that language's stemming.
+    """
     query = " ".join(query.split())[:MAX_QUERY_LENGTH]
+    language = language or current_language()
     if not query:
         return []
     if connection.vendor == "postgresql":
-        return _indexed(query)
-    results = [result for source in SOURCES for result in _fallback(source, query)]
+        return _indexed(query, language)
+    results = [result for source in SOURCES for result in _fallback(source, query, language)]
     return sorted(results, key=lambda result: -result.rank)[:MAX_RESULTS]
 
 
@@ -83,7 +92,7 @@ class _Source:
 
 SOURCES = [
     _Source(
-        kind="Condition",
+        kind=gettext_lazy("Condition"),
         model=Condition,
         queryset=lambda: Condition.objects.published(),
         weighted_fields={
@@ -98,14 +107,14 @@ SOURCES = [
         snippet_fields=("summary", "overview", "treatment"),
     ),
     _Source(
-        kind="Product",
+        kind=gettext_lazy("Product"),
         model=Product,
         queryset=lambda: Product.objects.published(),
         weighted_fields={"brand_name": "A", "nonproprietary_name": "B", "manufacturer": "B", "notes": "C"},
         snippet_fields=("nonproprietary_name", "manufacturer", "notes"),
     ),
     _Source(
-        kind="Side effect",
+        kind=gettext_lazy("Side effect"),
         model=SideEffect,
         queryset=lambda: SideEffect.objects.published(),
         weighted_fields={
@@ -119,7 +128,7 @@ SOURCES = [
         snippet_fields=("description", "when_to_seek_help"),
     ),
     _Source(
-        kind="Article",
+        kind=gettext_lazy("Article"),
         model=Article,
         queryset=lambda: Article.objects.published(),
         weighted_fields={"title": "A", "dek": "B", "key_takeaways": "B", "body": "C"},
@@ -131,7 +140,7 @@ SOURCES = [
 # --- PostgreSQL ---------------------------------------------------------------------------------------------
 
 
-def _indexed(query):
+def _indexed(query, language):
     """
     Two queries over the stored, GIN-indexed search documents (``search.models.Document``): the best
     ``MAX_RESULTS`` matches, then the snippets of those alone. Matches come in three tiers, each read through an
@@ -146,8 +155,8 @@ def _indexed(query):
 
     from .models import Document
 
-    terms = SearchQuery(query, search_type="websearch", config="english")
-    live = Document.objects.filter(published_at__lte=timezone.now()).order_by()
+    terms = SearchQuery(query, search_type="websearch", config=config(language))
+    live = Document.objects.filter(published_at__lte=timezone.now(), language=language).order_by()
     tiers = [
         live.filter(head=terms).annotate(tier=Value(1), rank=SearchRank(F("head"), terms)),
         live.filter(vector=terms).exclude(head=terms).annotate(tier=Value(2), rank=Value(0.0)),
@@ -162,7 +171,7 @@ def _indexed(query):
     headline = SearchHeadline(
         "snippet_text",
         terms,
-        config="english",
+        config=config(language),
         start_sel=_START,
         stop_sel=_STOP,
         max_words=SNIPPET_WORDS,
@@ -228,10 +237,12 @@ def _framed(text, start, end, reach):
 # --- Fallback (SQLite) --------------------------------------------------------------------------------------
 
 
-def _fallback(source, query):
+def _fallback(source, query, language):
     words = query.split()[:8]
     rows = source.queryset()
-    for word in words:
+    if language != source_language():  # the translations' words: matched here, there are few
+        rows = [row for row in localize(translated_only(rows, language), language) if _has_words(source, row, words)]
+    for word in words if language == source_language() else ():
         rows = rows.filter(Q.create([(f"{field}__icontains", word) for field in source.weighted_fields], "OR"))
     weights = {"A": 3, "B": 2, "C": 1}
     results = []
@@ -245,6 +256,11 @@ def _fallback(source, query):
         snippet_text = " ".join(texts[field] for field in source.snippet_fields)
         results.append(_result(source, row, highlight(_excerpt(snippet_text, words), words), rank))
     return results
+
+
+def _has_words(source, row, words):
+    text = " ".join(_plain(source, row, field) for field in source.weighted_fields).lower()
+    return all(word.lower() in text for word in words)
 
 
 def _plain(source, row, field):

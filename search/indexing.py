@@ -6,15 +6,19 @@ indexed vector instead of parsing every body. Other databases search the records
 
 import functools
 import operator
+from copy import copy
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Value
 from django.utils.text import Truncator
+from django.utils.translation import override
 
 from references.markers import MARKER
 from review.models import Status
 from richtext.fields import plain_text
+from translations.languages import source_language
+from translations.models import Translation
 
 from .models import Document
 
@@ -37,8 +41,18 @@ def enabled():
     return connection.vendor == "postgresql"
 
 
+# PostgreSQL's text search configuration for each of the site's languages: its stemming and stop words.
+CONFIGS = {"en": "english", "es": "spanish"}
+
+
+def config(language):
+    return CONFIGS.get(language, "simple")
+
+
 def update(record):
-    """Index ``record`` if readers may find it (published), else drop it from the index."""
+    """Index ``record`` if readers may find it (published), else drop it from the index; its translations too."""
+    if isinstance(record, Translation):
+        return _update_translations(record.source_model, [record.object_id])
     source = _sources().get(type(record))
     if source is None or record.draft_of_id or not enabled():
         return
@@ -47,17 +61,42 @@ def update(record):
         Document.objects.filter(content_type=content_type, object_id=record.pk).delete()
         return
     _store([_document(source, content_type, record)])
+    _update_translations(type(record), [record.pk])
 
 
-def _document(source, content_type, record):
+def _update_translations(model, pks):
+    """Index the readable translations of ``model``'s records ``pks`` (in their languages) and drop the others."""
+    source = _sources().get(model)
+    if source is None or not enabled():
+        return
+    content_type = ContentType.objects.get_for_model(model)
+    documents = Document.objects.filter(content_type=content_type, object_id__in=pks).exclude(
+        language=source_language()
+    )
+    documents.delete()
+    readable = Translation.objects.readable().of_records(model, pks)
+    records = {record.pk: record for record in model.objects.filter(pk__in=pks)}
+    _store(
+        [
+            _document(
+                source, content_type, translation.apply_to(copy(records[translation.object_id])), translation.language
+            )
+            for translation in readable
+            if translation.object_id in records
+        ]
+    )
+
+
+def _document(source, content_type, record, language=None):
     """The unsaved :class:`Document` of ``record``, its vectors computed by the database as it is written."""
     from django.contrib.postgres.search import SearchVector
 
+    language = language or source_language()
     texts = {field: _text(source, record, field) for field in source.weighted_fields}
 
     def vector(fields):
         parts = [
-            SearchVector(Value(texts[field]), weight=source.weighted_fields[field], config="english")
+            SearchVector(Value(texts[field]), weight=source.weighted_fields[field], config=config(language))
             for field in fields
         ]
         return functools.reduce(operator.add, parts)
@@ -65,12 +104,15 @@ def _document(source, content_type, record):
     head_fields = [field for field, weight in source.weighted_fields.items() if weight in HEAD_WEIGHTS]
     other_fields = [field for field in source.weighted_fields if field not in head_fields]
     snippet_text = " ".join(texts[field] for field in source.snippet_fields)
+    with override(language):
+        kind, url = str(source.kind), record.get_absolute_url()
     return Document(
         content_type=content_type,
         object_id=record.pk,
-        kind=source.kind,
+        language=language,
+        kind=kind,
         title=str(record)[:300],
-        url=record.get_absolute_url(),
+        url=url,
         published_at=record.published_at,
         title_words=" ".join(texts[field] for field, weight in source.weighted_fields.items() if weight == "A"),
         snippet_text=Truncator(snippet_text).chars(SNIPPET_TEXT_LENGTH, truncate=""),
@@ -84,7 +126,7 @@ def _store(documents):
     Document.objects.bulk_create(
         documents,
         update_conflicts=True,
-        unique_fields=["content_type", "object_id"],
+        unique_fields=["content_type", "object_id", "language"],
         update_fields=["kind", "title", "url", "published_at", "title_words", "snippet_text", "vector", "head"],
     )
 
@@ -115,6 +157,8 @@ def rebuild():
                 batch = []
         if batch:
             _store(batch)
+        translated = Translation.objects.readable().of_records(model, model.objects.values("pk"))
+        _update_translations(model, sorted(set(translated.values_list("object_id", flat=True))))
     return Document.objects.count()
 
 

@@ -14,6 +14,12 @@ class Document(models.Model):
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        default="en",
+        help_text=_("The language of the words: a page and each of its translations."),
+    )
     kind = models.CharField(_("kind"), max_length=40, help_text=_("What readers are told it is, e.g. “Article”."))
     title = models.CharField(_("title"), max_length=300)
     url = models.CharField(_("address"), max_length=500)
@@ -28,7 +34,9 @@ class Document(models.Model):
     class Meta:
         verbose_name = _("search document")
         ordering = ["pk"]
-        constraints = [models.UniqueConstraint(fields=["content_type", "object_id"], name="one_document_per_record")]
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id", "language"], name="one_document_per_language")
+        ]
 
     def __str__(self):
         return self.title

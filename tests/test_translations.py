@@ -250,3 +250,37 @@ def test_the_infobutton_answers_in_spanish_where_it_can_and_says_which_pages_are
     assert feed["lang"] == "en"
     assert feed["entry"][0]["lang"] == "en" and feed["entry"][0]["notAvailableIn"]["_value"] == "es"
     assert "not available in Spanish" in feed["subtitle"]["_value"]
+
+
+# --- Search, feeds and sitemaps in each language ----------------------------------------------------------------
+
+
+def test_spanish_search_finds_spanish_words_of_reviewed_translations_only(client, condition):
+    TranslationFactory(source=condition, text=spanish_text(condition, summary="Plaquetas bajas en la sangre."))
+    ConditionFactory(name="Kawasaki disease", slug="kawasaki")
+    spanish = client.get("/es/search/", {"q": "plaquetas"}).content.decode()
+    assert "/es/conditions/itp/" in spanish
+    assert "/es/search/" in client.get("/es/search/", {"q": "Kawasaki"}).request["PATH_INFO"]
+    assert "kawasaki" not in client.get("/es/search/", {"q": "Kawasaki"}).content.decode().split("<main")[1]
+    assert "/es/conditions/itp/" not in client.get("/search/", {"q": "plaquetas"}).content.decode()
+
+
+def test_spanish_feeds_list_spanish_articles_in_spanish(client, condition):
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory(title="IVIG for ITP", slug="ivig-itp", conditions=[condition])
+    ArticleFactory(title="Untranslated guide", slug="untranslated")
+    TranslationFactory(source=article, text={"title": "IGIV para la PTI", "dek": "Resumen.", "body": "<p>Texto.</p>"})
+    feed = client.get("/es/feeds/rss/").content.decode()
+    assert "<language>es</language>" in feed and "IGIV para la PTI" in feed
+    assert "Untranslated guide" not in feed and "/es/articles/ivig-itp/" in feed
+    assert "IVIG for ITP" in client.get("/feeds/rss/").content.decode()
+
+
+def test_each_language_has_a_sitemap_of_its_reviewed_pages(client, condition):
+    ConditionFactory(name="Kawasaki disease", slug="kawasaki")
+    TranslationFactory(source=condition, text=spanish_text(condition))
+    index = client.get("/sitemap.xml").content.decode()
+    assert "sitemap-es.xml" in index
+    spanish = client.get("/sitemap-es.xml").content.decode()
+    assert "/es/conditions/itp/" in spanish and "kawasaki" not in spanish

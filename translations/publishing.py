@@ -5,6 +5,7 @@ from django.utils import translation as i18n
 from review.rendering import page_parts, parts_function
 
 from .models import Translation
+from .reading import localize_related
 
 
 @page_parts(lambda: Translation.objects.select_related("content_type"))
@@ -12,6 +13,7 @@ def translation_parts(translation):
     model = translation.source_model
     function = parts_function(model)
     source = function.queryset().get(pk=translation.object_id)
+    localize_related(source, translation.language)  # what the page shows of other records, where translated
     translation.apply_to(source)
     with i18n.override(translation.language):
         return function(source)

@@ -5,6 +5,7 @@ nothing (listings) or a page that says so (detail pages): a page never mixes lan
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.urls import translate_url
 
 from .languages import current_language, native_name, source_language
@@ -46,6 +47,32 @@ def localize(records, language=None):
         if record.pk in translations:
             translations[record.pk].apply_to(record)
     return records
+
+
+def localize_related(record, language, depth=2):
+    """
+    Lay translations into ``language`` over the translatable records ``record`` has loaded (its prefetched lists
+    and followed foreign keys, and theirs, ``depth`` deep): the side effects an article lists, its conditions.
+    Each gets ``shown_language``, so a page can mark what it shows in English.
+    """
+    found = {}
+
+    def walk(obj, level):
+        loaded = list(getattr(obj, "_prefetched_objects_cache", {}).values()) + list(obj._state.fields_cache.values())
+        for value in loaded:
+            rows = list(value) if hasattr(value, "__iter__") and not isinstance(value, models.Model) else [value]
+            for row in rows:
+                if not isinstance(row, models.Model):
+                    continue
+                if is_translatable(type(row)):
+                    found.setdefault(type(row), []).append(row)
+                if level < depth:
+                    walk(row, level + 1)
+
+    walk(record, 1)
+    for rows in found.values():
+        localize(rows, language)
+    return record
 
 
 def asked_language(values):

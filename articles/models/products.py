@@ -48,6 +48,7 @@ class SideEffect(Reviewed):
         "warning_signs",
         "citations",
     ]
+    translated_content = ["name", "description", "risk_factors", "what_helps", "when_to_seek_help", "warning_signs"]
 
     class CareLevel(models.TextChoices):
         """How fast a reader must act on the warning signs, from the NHS care card pattern; most urgent last."""

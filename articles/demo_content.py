@@ -1564,6 +1564,7 @@ def load_demo_content(verbosity=1, stdout=None):
         }
         for model, example in examples.items():
             _show_every_state(loader, model, example)
+        _show_every_translation_state(loader, conditions[CONDITIONS[0]["slug"]])
     return dict(loader.created)
 
 
@@ -1669,6 +1670,48 @@ def _show_every_state(loader, model, example):
         copy_content(target, copy, {field: changed} if changed is not None else {})
         record_event(copy, None, "demo", _("Demo content: a new version waiting for review."), "", state)
         loader.created[model] += 1
+    forget_next_due()
+
+
+def _show_every_translation_state(loader, condition):
+    """
+    Translations in every state, as :func:`_show_every_state` shows other records: a record has one translation
+    per language, so each stand-in translates the condition's stand-in in the same state; the published
+    translations of the condition and of the therapy guide get new versions waiting at each step.
+    """
+    from review.content import copy_content
+    from review.workflow import forget_next_due, record_event
+    from translations.models import Translation
+
+    example = Translation.objects.of(condition).filter(draft_of=None).first()
+    if example is None:
+        return
+    now = datetime.datetime.now(tz=datetime.UTC)
+    for state in STAND_IN_STATES:
+        label = state.replace("_", " ")
+        source = Condition.objects.filter(name=f"{condition.name} (workflow demo: {label})", draft_of=None).first()
+        if source is None or Translation.objects.of(source).exists():
+            continue
+        stand_in = Translation(status=state if state != "scheduled" else Article.Status.PUBLISHED)
+        if state == "scheduled":
+            stand_in.published_at = now + SCHEDULED_IN
+        elif state in {Article.Status.UNPUBLISHED, Article.Status.ARCHIVED}:
+            stand_in.published_at = example.published_at
+        name = f"{example.text.get('name', '')} (demostración del flujo: {label})"
+        copy_content(example, stand_in, {"object_id": source.pk, "text": {**example.text, "name": name}})
+        record_event(stand_in, None, "demo", _("Demo content: shows a record in this state."), "", stand_in.status)
+        loader.created[Translation] += 1
+    published = list(Translation.objects.filter(draft_of=None, status=Article.Status.PUBLISHED).order_by("pk")[:2])
+    for state, target in zip(NEW_VERSION_STATES, published, strict=False):
+        if Translation.objects.filter(draft_of=target).exists():
+            continue
+        when = now + SCHEDULED_IN if state == Article.Status.SCHEDULED else target.published_at
+        copy = Translation(draft_of=target, status=state, published_at=when, last_updated=target.last_updated)
+        field = "summary" if "summary" in target.text else "dek"
+        text = {**target.text, field: target.text.get(field, "") + " Actualizado tras la última revisión."}
+        copy_content(target, copy, {"text": text})
+        record_event(copy, None, "demo", _("Demo content: a new version waiting for review."), "", state)
+        loader.created[Translation] += 1
     forget_next_due()
 
 

@@ -18,10 +18,12 @@ import datetime
 import json
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, override
 
 from references.formatting import format_source
 from references.markers import cited_text, render_citations, render_record_text, strip_markers
@@ -53,8 +55,8 @@ def breadcrumbs(article, conditions):
     if len(conditions) == 1:
         parent = (conditions[0].short_name, conditions[0].get_absolute_url())
     else:
-        parent = ("Articles", reverse("articles:article_list"))
-    return [("Home", reverse("articles:home")), parent, (article.title, article.get_absolute_url())]
+        parent = (gettext("Articles"), reverse("articles:article_list"))
+    return [(gettext("Home"), reverse("articles:home")), parent, (article.title, article.get_absolute_url())]
 
 
 # --- Building parts (at publication, or on the fly for a preview) ---------------------------------------------
@@ -75,22 +77,25 @@ def _sources(citations, text):
     entries = []
     for number, citation in enumerate(citations, start=1):
         source = citation.source
-        entries.append(
-            {
-                "number": number,
-                "reference": str(format_source(source)),
-                "backlinks": backlinks.get(number, []),
-                "source": {
-                    "get_absolute_url": source.get_absolute_url(),
-                    "is_retracted": source.is_retracted,
-                    "retracted_on": _date(source.retracted_on),
-                    "retraction_notice_url": source.retraction_notice_url,
-                    "pmid": source.pmid,
-                    "pubmed_url": source.pubmed_url,
-                },
-            }
-        )
+        with override(settings.LANGUAGE_CODE):  # a reference is written in the citation style's English
+            entries.append(_source_entry(number, source, backlinks))
     return entries
+
+
+def _source_entry(number, source, backlinks):
+    return {
+        "number": number,
+        "reference": str(format_source(source)),
+        "backlinks": backlinks.get(number, []),
+        "source": {
+            "get_absolute_url": source.get_absolute_url(),
+            "is_retracted": source.is_retracted,
+            "retracted_on": _date(source.retracted_on),
+            "retraction_notice_url": source.retraction_notice_url,
+            "pmid": source.pmid,
+            "pubmed_url": source.pubmed_url,
+        },
+    }
 
 
 def _side_effect_groups(links):

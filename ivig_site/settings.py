@@ -157,6 +157,8 @@ LANGUAGE_CODE = "en"
 # English is the source language; every other language is a reviewed translation (see translations/).
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each language's date format for readers (ivig_site/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["ivig_site.formats"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

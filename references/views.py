@@ -28,6 +28,7 @@ class SourcesExportView(View):
     """A published page's sources for a reader's reference manager; drafts answer 404."""
 
     model = None  # set in the URLconf: Article, Condition…
+    translated = True  # references are the same in every language
 
     def get(self, request, slug, fmt):
         return export_response(get_object_or_404(self.model.objects.published(), slug=slug), fmt)

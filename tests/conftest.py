@@ -59,6 +59,24 @@ def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _each_request_leaves_the_default_language():
+    """
+    A served request leaves the language it activated (/es/… activates Spanish) in the thread, which a server
+    does not notice (every request activates its own) but a test does, in the code it runs after a request.
+    """
+    from django.conf import settings
+    from django.core.signals import request_finished
+    from django.utils import translation
+
+    def reset(**kwargs):
+        translation.activate(settings.LANGUAGE_CODE)
+
+    request_finished.connect(reset, dispatch_uid="tests-default-language")
+    yield
+    request_finished.disconnect(dispatch_uid="tests-default-language")
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache(settings):
     """A local-memory cache, empty at the start of each test, so throttling counts from zero."""

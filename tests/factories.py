@@ -241,7 +241,7 @@ class TranslationFactory(SeededFactory):
         model = Translation
         exclude = ["source"]
 
-    source = factory.SubFactory(ConditionFactory)
+    source = factory.SubFactory(ArticleFactory)
     content_type = factory.LazyAttribute(lambda o: ContentType.objects.get_for_model(o.source))
     object_id = factory.LazyAttribute(lambda o: o.source.pk)
     language = "es"

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import html5lib
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.template import loader
 from django.test import Client, override_settings
 from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import get_language_from_path, override
 
 from articles.models import Article, Condition, Contributor, Product, SideEffect
 from articles.sitemaps import SITEMAPS
@@ -43,6 +45,20 @@ READER_PAGES = [
     "/search/?q=nothing+matches+this",
     "/articles/ivig-therapy/feedback/",
     "/no-such-page/",
+    # In Spanish: the reviewed translations of the demo, their listings, search, feedback, a page with no Spanish
+    # version and a missing page.
+    "/es/",
+    "/es/articles/",
+    "/es/articles/ivig-therapy/",
+    "/es/articles/ivig-for-immune-thrombocytopenia/",
+    "/es/conditions/",
+    "/es/conditions/itp/",
+    "/es/side-effects/",
+    "/es/side-effects/aseptic-meningitis/",
+    "/es/search/?q=plaquetas",
+    "/es/articles/ivig-therapy/feedback/",
+    "/es/products/privigen/",
+    "/es/no-such-page/",
 ]
 FEEDBACK_WITH_ERRORS = "POST /articles/ivig-therapy/feedback/"
 PAGES = [*READER_PAGES, FEEDBACK_WITH_ERRORS]
@@ -143,7 +159,7 @@ def test_nu_html_checker_finds_no_error_or_warning_on_any_other_page(nu_checker)
 
 @pytest.mark.parametrize("url", PAGES)
 def test_page_declares_its_language(pages, url):
-    assert parsed(pages, url).find("html")[0].attrs.get("lang") == "en"
+    assert parsed(pages, url).find("html")[0].attrs.get("lang") == ("es" if url.startswith("/es/") else "en")
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -249,7 +265,8 @@ def test_links_within_the_site_lead_to_real_addresses(pages, url):
     unresolved = []
     for path in paths:
         try:
-            resolve(path)
+            with override(get_language_from_path(path) or settings.LANGUAGE_CODE):  # /es/… in Spanish
+                resolve(path)
         except Resolver404:
             unresolved.append(path)
     assert unresolved == []

@@ -35,6 +35,14 @@ PAGES = {
     "expert-board": "/expert-board/",
     "site-page": "/about/accessibility/",
     "search-results": "/search/?q=headache",
+    # The same checks in Spanish: the reviewed translations, their listings and a page not available in Spanish.
+    "home-es": "/es/",
+    "article-es": "/es/articles/ivig-therapy/",
+    "condition-es": "/es/conditions/itp/",
+    "condition-list-es": "/es/conditions/",
+    "side-effect-es": "/es/side-effects/anaphylaxis/",
+    "search-results-es": "/es/search/?q=plaquetas",
+    "not-in-spanish": "/es/products/privigen/",
 }
 PHONE = (390, 844)
 DESKTOP = (1280, 900)

@@ -11,6 +11,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -37,7 +38,9 @@ from tests.factories import (
     ProductSideEffectFactory,
     SideEffectFactory,
     SourceFactory,
+    TranslationFactory,
 )
+from translations.models import Translation
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +52,7 @@ FACTORIES = {
     Source: SourceFactory,
     Contributor: ContributorFactory,
     Page: PageFactory,
+    Translation: TranslationFactory,
 }
 
 
@@ -584,6 +588,7 @@ TEXT = {
     Source: lambda word: {"title": f"{word} trial results"},
     Contributor: lambda word: {"name": f"{word} Person", "credentials": "MD"},
     Page: lambda word: {"title": f"{word} policy", "body": f"<p>{word} policy text.</p>"},
+    Translation: lambda word: {"text": {"title": f"{word} guía", "dek": f"{word} resumen.", "body": f"<p>{word}.</p>"}},
 }
 
 
@@ -625,6 +630,10 @@ def link(record, host):
         ProductSideEffectFactory(product=product, side_effect=record)
     elif isinstance(record, Source):
         CitationFactory(article=host, source=record, position=9)
+    elif isinstance(record, Translation):  # the host article's Spanish version: its words on /es/ pages
+        record.content_type = ContentType.objects.get_for_model(host)
+        record.object_id = host.pk
+        record.save()
     elif isinstance(record, Contributor):
         record.on_expert_board = True
         record.save()
@@ -693,6 +702,8 @@ def test_nothing_unreviewed_appears_anywhere_readers_look(client, host, editor, 
         f"{host.get_absolute_url()}sources.ris",
         f"{host.get_absolute_url()}sources.bib",
         *(f"/search/?q={word}" for word in secrets),
+        *(f"/es/search/?q={word}" for word in secrets),
+        "/es/feeds/rss/",
     ]
 
     pages = crawl(client, extra)
@@ -703,6 +714,7 @@ def test_nothing_unreviewed_appears_anywhere_readers_look(client, host, editor, 
         page = pages[f"/search/?q={word}"]
         assert f"No results for “{word}”" in page
         pages[f"/search/?q={word}"] = page.replace(word, "")
+        pages[f"/es/search/?q={word}"] = pages[f"/es/search/?q={word}"].replace(word, "")
     leaks = {word: [url for url, body in pages.items() if word.lower() in body.lower()] for word in secrets}
     assert {word: urls for word, urls in leaks.items() if urls} == {}
     everything = "\n".join(pages.values())

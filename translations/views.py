@@ -1,5 +1,7 @@
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import translate_url
@@ -7,7 +9,7 @@ from django.utils import translation as i18n
 
 from ivig_site.numbers import whole_number
 
-from .languages import current_language, language_name, source_language
+from .languages import current_language, language_name, source_language, translated_languages
 from .models import Translation
 from .reading import page_languages
 
@@ -41,6 +43,21 @@ class TranslatedPageMixin:
     translated = True
     translation = None
 
+    def get_queryset(self):
+        """The records, each with whether a reviewed translation into each language is published (same query)."""
+        content_type = ContentType.objects.get_for_model(self.model)
+        published = Translation.objects.published().filter(content_type=content_type, object_id=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset()
+            .annotate(
+                **{
+                    f"readable_in_{code}": Exists(published.filter(language=code))
+                    for code, _name in translated_languages()
+                }
+            )
+        )
+
     def get_object(self, queryset=None):
         record = super().get_object(queryset)
         language = current_language()
@@ -72,12 +89,9 @@ class TranslatedPageMixin:
         available = {source_language()} if self.object.is_live else set()
         if self.translation is not None:
             available.add(self.translation.language)
-        else:
-            available |= (
-                set(Translation.objects.readable().of(self.object).values_list("language", flat=True))
-                if self.object.is_live and not self.object.is_working_copy
-                else set()
-            )
+        elif self.object.is_live and not self.object.is_working_copy:  # the source is live: so are its translations
+            languages = translated_languages()
+            available |= {code for code, _name in languages if getattr(self.object, f"readable_in_{code}", False)}
         context = {
             "page_languages": page_languages(self.request.path, available=available),
             "translation": self.translation,

@@ -8,6 +8,7 @@ Render the result with the ``json_ld`` template filter.
 """
 
 from django.conf import settings
+from django.utils.translation import override
 
 from references.markers import strip_markers
 from references.models import Source
@@ -62,6 +63,14 @@ class StructuredData:
     def url(self, obj):
         return self.absolute(obj.get_absolute_url())
 
+    def language(self, record):
+        """``inLanguage``, and for a translation the English page it translates (``translationOfWork``)."""
+        shown = getattr(record, "shown_language", None) or settings.LANGUAGE_CODE
+        if shown == settings.LANGUAGE_CODE:
+            return {"inLanguage": shown}
+        with override(settings.LANGUAGE_CODE):
+            return {"inLanguage": shown, "translationOfWork": {"@id": self.url(record)}}
+
     # --- Pages ----------------------------------------------------------------------------------------------
 
     def article_page(self, article, *, conditions, products, breadcrumbs, reviewed_on):
@@ -80,7 +89,7 @@ class StructuredData:
                 "headline": article.title,
                 "name": article.title,
                 "description": article.description,
-                "inLanguage": "en",
+                **self.language(article),
                 "image": self.absolute(article.hero_image.url) if article.hero_image else None,
                 "datePublished": _date(article.published_at),
                 "dateModified": _date(article.updated_on),
@@ -119,7 +128,7 @@ class StructuredData:
                 "@id": self.url(record),
                 "url": self.url(record),
                 "name": str(record),
-                "inLanguage": "en",
+                **self.language(record),
                 "datePublished": _date(record.published_at),
                 "dateModified": _date(record.updated_on),
                 "lastReviewed": _date(record.last_reviewed_on),

@@ -10,6 +10,7 @@ class Page(Reviewed):
     """A standing page about the site itself, such as the editorial policy or the medical disclaimer."""
 
     reviewed_content = ["title", "slug", "summary", "body", "footer_position"]
+    translated_content = ["title", "summary", "body"]
 
     title = models.CharField(_("title"), max_length=120, help_text=_("e.g. “Editorial policy”."))
     slug = models.SlugField(

@@ -15,6 +15,7 @@ from django.utils.translation import override
 
 from review.workflow import start_new_version
 from tests.factories import ArticleFactory, ConditionFactory, TranslationFactory
+from translations.reading import localize
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES"
 
@@ -138,15 +139,17 @@ def test_the_notice_template_stays_silent_without_an_outdated_translation():
 
 def test_a_record_shown_in_english_on_a_spanish_page_is_marked_and_labelled(db):
     article = ArticleFactory(title="IVIG at home", dek="Infusions in your own home.")
+    english_url = article.get_absolute_url()
     with override("es"):
-        article.shown_language = "en"
+        localize([article])  # no Spanish translation: shown in English, and linked to its English page
         english = render_to_string("includes/_article_card.html", {"article": article, "LANGUAGE_CODE": "es"})
+        del article.get_absolute_url
         article.shown_language = "es"
         spanish = render_to_string("includes/_article_card.html", {"article": article, "LANGUAGE_CODE": "es"})
         del article.shown_language
         unmarked = render_to_string("includes/_article_card.html", {"article": article, "LANGUAGE_CODE": "es"})
 
-    assert f'<a href="{article.get_absolute_url()}" lang="en">IVIG at home</a>' in english
+    assert f'<a href="{english_url}" lang="en">IVIG at home</a>' in english
     assert '<span class="shown-language">(en inglés)</span>' in english
     assert '<p class="card-dek" lang="en">' in english
     for html in (spanish, unmarked):

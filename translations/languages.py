@@ -1,7 +1,7 @@
 """The site's languages: English, the source every page is written in, and the languages it is translated into."""
 
 from django.conf import settings
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, pgettext_lazy
 
 
 def source_language():
@@ -13,12 +13,13 @@ def translated_languages():
     return [(code, name) for code, name in settings.LANGUAGES if code != source_language()]
 
 
+# Language names as a sentence says them, translated in our catalogue (Spanish writes them in lower case).
+LANGUAGE_NAMES = {"en": pgettext_lazy("language", "English"), "es": pgettext_lazy("language", "Spanish")}
+
+
 def language_name(code):
-    """The language's name in the language of the page or message (“Spanish”; “español” on a Spanish page)."""
-    try:
-        return str(get_language_info(code)["name_translated"])
-    except KeyError:
-        return code
+    """The language's name in the language of the page or message: “Spanish”; on a Spanish page “español”."""
+    return str(LANGUAGE_NAMES.get(code, code))
 
 
 def native_name(code):

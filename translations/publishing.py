@@ -2,7 +2,7 @@
 
 from django.utils import translation as i18n
 
-from review.rendering import page_parts, parts_function
+from review.rendering import is_rendered, page_parts, parts_function
 
 from .models import Translation
 from .reading import localize_related
@@ -11,6 +11,8 @@ from .reading import localize_related
 @page_parts(lambda: Translation.objects.select_related("content_type"))
 def translation_parts(translation):
     model = translation.source_model
+    if not is_rendered(model):  # a page of this kind is built on each request (e.g. the site's policy pages)
+        return {}
     function = parts_function(model)
     source = function.queryset().get(pk=translation.object_id)
     localize_related(source, translation.language)  # what the page shows of other records, where translated

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import translate_url
+from django.utils.translation import override
 
 from .languages import current_language, native_name, source_language
 from .models import Translation, is_translatable
@@ -34,7 +35,8 @@ def translated_only(queryset, language=None):
 def localize(records, language=None):
     """
     Lay the readable translations into ``language`` (the current one) over ``records`` (originals of one model),
-    in one query. Each record gets ``shown_language``: the language it is shown in. Returns ``records``.
+    in one query. Each record gets ``shown_language``: the language it is shown in; one left in English links its
+    English page. Returns ``records``.
     """
     records = list(records)
     language = language or current_language()
@@ -46,6 +48,10 @@ def localize(records, language=None):
     for record in records:
         if record.pk in translations:
             translations[record.pk].apply_to(record)
+        else:  # shown in English, marked so, and linked to its English page rather than a "not available" one
+            with override(source_language()):
+                english_url = record.get_absolute_url()
+            record.get_absolute_url = lambda url=english_url: url
     return records
 
 

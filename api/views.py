@@ -39,7 +39,7 @@ from ivig_site.numbers import whole_number
 from references.models import Citation, Source
 from review.content import CHILDREN, FIELD, MANY, parts
 from review.models import Reviewed
-from translations.reading import asked_language, localize
+from translations.reading import localize
 
 from . import serializers as api_serializers
 from .models import Withdrawal
@@ -275,7 +275,13 @@ LANGUAGE_PARAMETERS = [
         description="The language of the text: each record comes in it where a reviewed translation is published, "
         "else in English, saying so in its `translation` (`available: false`). English when left out.",
     ),
-    OpenApiParameter(LANGUAGE_CODE, OpenApiTypes.STR, OpenApiParameter.QUERY, description=f"The same as `{LANG}`."),
+    OpenApiParameter(
+        LANGUAGE_CODE,
+        OpenApiTypes.STR,
+        OpenApiParameter.QUERY,
+        enum=[code for code, _name in settings.LANGUAGES],
+        description=f"The same as `{LANG}`, as the Infobutton's partners write it; `{LANG}` wins if both are given.",
+    ),
 ]
 VALIDATORS = [
     OpenApiParameter(
@@ -378,17 +384,19 @@ class ReviewedViewSet(DatedBySerializerMixin, ConditionalResponseMixin, viewsets
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        params = request.query_params
-        try:
-            self.language = asked_language([params.get(LANG), params.get(LANGUAGE_CODE)]) or settings.LANGUAGE_CODE
-        except ValueError as error:
-            choices = ", ".join(code for code, _name in settings.LANGUAGES)
-            raise serializers.ValidationError(
-                {LANG: [f"“{str(error)[:20]}” is not a language of this site; choose one of {choices}."]}
-            ) from error
+        codes = [code for code, _name in settings.LANGUAGES]
+        asked = {name: request.query_params[name] for name in (LANG, LANGUAGE_CODE) if name in request.query_params}
+        for name, value in asked.items():  # as documented: one of the site's language codes
+            if value not in codes:
+                raise serializers.ValidationError(
+                    {name: [f"“{value[:20]}” is not a language of this site; choose one of {', '.join(codes)}."]}
+                )
+        self.language = asked.get(LANG) or asked.get(LANGUAGE_CODE) or settings.LANGUAGE_CODE
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "language": getattr(self, "language", settings.LANGUAGE_CODE)}
+        context = super().get_serializer_context()  # the same dict the serializers note dates in
+        context["language"] = getattr(self, "language", settings.LANGUAGE_CODE)
+        return context
 
     def get_serializer(self, *args, **kwargs):
         if args and getattr(self, "language", None):  # records in the language asked for, where reviewed

@@ -90,7 +90,10 @@ FROM_STATE = {
 @pytest.fixture
 def people(django_user_model, editor, reviewer):
     superuser = django_user_model.objects.create_user("sue", password="pw", is_staff=True, is_superuser=True)
-    FactCheckerFactory(name="Sue Super", user=superuser)
+    FactCheckerFactory(name="Sue Super", user=superuser, languages=["en", "es"])
+    with seeding():  # both may fact-check the Spanish translations too
+        reviewer.contributor.languages = ["en", "es"]
+        reviewer.contributor.save()
     return {"editor": editor, "reviewer": reviewer, "superuser": superuser}
 
 

@@ -81,20 +81,6 @@ def localize_related(record, language, depth=2):
     return record
 
 
-def asked_language(values):
-    """
-    The language a partner asks for (``lang`` or ``languageCode``, e.g. "es", "es-MX", "ES"): a site language's
-    code, or None when they did not ask. Raises ValueError for a language the site does not have.
-    """
-    asked = next((value.strip() for value in values if value and value.strip()), "")
-    if not asked:
-        return None
-    code = asked.replace("_", "-").split("-")[0].lower()
-    if code not in dict(settings.LANGUAGES):
-        raise ValueError(asked)
-    return code
-
-
 def page_languages(path, available=None):
     """
     The entries of the language switcher and the ``hreflang`` links: ``[{"code", "name", "url", "current"}]``,
@@ -107,5 +93,7 @@ def page_languages(path, available=None):
         url = None
         if available is None or code in available or code == current:
             url = translate_url(path, code)
+            if code != current and url == path:  # no such page here (a 404): nothing to switch to
+                url = None
         entries.append({"code": code, "name": native_name(code), "url": url, "current": code == current})
     return entries

@@ -175,6 +175,8 @@ def _plain(obj, field):
         return str(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if isinstance(value, dict):  # a JSON object of texts (a translation's): compared key by key
+        return value
     return value if isinstance(value, str | int | float) else str(value)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ObjectDoesNotExist
-from django.utils.text import normalize_newlines
+from django.utils.text import capfirst, normalize_newlines
 
 from richtext.fields import plain_text
 
@@ -133,11 +133,32 @@ def content_diff(model, old, new, context=1):
         name, label = part.name, part.label
         if name not in new:
             continue
+        if isinstance(new.get(name), dict) or isinstance(old.get(name), dict):  # e.g. a translation's texts
+            changes += _keyed_changes(name, label, old.get(name) or {}, new.get(name) or {}, context)
+            continue
         before, after = _as_lines(part, old.get(name)), _as_lines(part, new.get(name))
         if _unchanged(part, before, after):
             continue
         changes.append(FieldChange(name, label, _with_context(_diff_lines(before, after), context)))
     return changes
+
+
+def _keyed_changes(name, label, old, new, context):
+    """A part holding texts by key (a JSON object), compared key by key: rich text by paragraph, text by line."""
+    changes = []
+    for key in [*new, *(key for key in old if key not in new)]:
+        before, after = (_text_lines(side.get(key)) for side in (old, new))
+        if before != after:
+            sub_label = f"{label}: {capfirst(str(key).replace('_', ' '))}"
+            changes.append(FieldChange(f"{name}.{key}", sub_label, _with_context(_diff_lines(before, after), context)))
+    return changes
+
+
+def _text_lines(value):
+    if not value:
+        return []
+    text = str(value)
+    return paragraphs(text) if text.lstrip().startswith("<") else [same_text(line) for line in text.splitlines()]
 
 
 def side_by_side(old, new, context=2):

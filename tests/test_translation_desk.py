@@ -98,3 +98,15 @@ def test_outdated_translations_are_a_filter_in_the_list(client, condition, edito
     assert str(translation) in listing
     change_form = client.get(reverse("admin:translations_translation_change", args=[translation.pk])).content.decode()
     assert "the English page has changed since" in change_form
+
+
+def test_the_reviewer_compares_a_new_version_of_a_translation_part_by_part(client, condition, editor):
+    from translations.workflow import save_translation
+
+    TranslationFactory(source=condition, text={"name": "Trombocitopenia", "summary": "Plaquetas bajas."})
+    update = save_translation(condition, "es", {"summary": "Pocas plaquetas en la sangre."}, editor)
+    client.force_login(member_of("Reviewers", "rev"))
+    page = client.get(reverse("admin:translations_translation_change", args=[update.pk])).content.decode()
+    assert "Translated text: Summary" in page
+    assert "Translated text: Name" not in page  # unchanged parts are not listed
+    assert "{&#x27;" not in page and "{'name'" not in page  # no raw dictionary

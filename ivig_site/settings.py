@@ -386,6 +386,13 @@ CROSSREF_TIMEOUT = env.float("CROSSREF_TIMEOUT", default=8.0)
 # Crossref answers faster to callers who leave a contact address ("polite pool"); optional.
 CROSSREF_MAILTO = env.str("CROSSREF_MAILTO", default="")
 
+# --- Translations -------------------------------------------------------------
+# An optional first draft by machine translation (translations/machine.py): the address of a LibreTranslate-compatible
+# server the site runs or trusts, e.g. "http://127.0.0.1:5000/translate". Empty: no machine drafts are offered.
+MACHINE_TRANSLATION_URL = env.str("MACHINE_TRANSLATION_URL", default="")
+MACHINE_TRANSLATION_API_KEY = env.str("MACHINE_TRANSLATION_API_KEY", default="")
+MACHINE_TRANSLATION_TIMEOUT = env.float("MACHINE_TRANSLATION_TIMEOUT", default=30.0)
+
 # --- Syndication API and Infobutton -------------------------------------------------
 # Requests per period ("N/second|minute|hour|day") for clients without a key, counted per client address in the
 # shared cache, and for partners' keys (a key's own "requests per hour", set in the admin, takes precedence).

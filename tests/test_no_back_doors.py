@@ -168,6 +168,7 @@ def exercise(name, model, record, version, editor):
         "import": [("post", [], {"text": ris_of(record), "import": "1", "update": ["1"], "selected": ["1"]})],
         "translation_file": [("get", [], {})],
         "upload_translation": [("post", [], {"file": po_file_of(record)})],
+        "machine_draft": [("post", [], {})],
     }
     return by_name.get(name)
 

@@ -24,6 +24,7 @@ from review.admin import ReviewedAdmin, ReviewedAdminForm
 from review.guard import NotEditable, WorkflowError
 from richtext.fields import RichTextUploadingFormField
 
+from . import machine
 from .exchange import MAX_FILE_BYTES, TranslationFileError, export_po, import_po
 from .languages import language_name, translated_languages
 from .models import Translation, is_translatable, translated_parts
@@ -195,6 +196,11 @@ class TranslationAdmin(ReviewedAdmin):
                 self.admin_site.admin_view(self.upload_translation_view),
                 name="translations_translation_upload_translation",
             ),
+            path(
+                "machine-draft/",
+                self.admin_site.admin_view(self.machine_draft_view),
+                name="translations_translation_machine_draft",
+            ),
         ]
         return own + super().get_urls()
 
@@ -241,6 +247,38 @@ class TranslationAdmin(ReviewedAdmin):
             "opts": self.opts,
         }
         return TemplateResponse(request, "admin/translations/upload.html", context)
+
+    def machine_draft_view(self, request):
+        """Ask, then make a draft translation by machine of ``?source=…&language=…`` (POST): for review, never live."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        source = self.source_for(request)
+        language = request.GET.get("language", "")
+        if source is None or language not in dict(translated_languages()):
+            messages.error(request, _("Choose the page and the language from the page's Translations."))
+            return redirect("admin:translations_translation_changelist")
+        if request.method == "POST":
+            try:
+                draft = machine.machine_draft(source, language, request.user)
+            except (WorkflowError, NotEditable, ValidationError, PermissionDenied) as error:
+                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            else:
+                messages.warning(
+                    request,
+                    _("This draft was made by machine translation. Check every sentence against the English, then "
+                      "submit it: a reviewer who reads %(language)s checks it before anyone sees it.")
+                    % {"language": language_name(language)},
+                )  # fmt: skip
+                return redirect("admin:translations_translation_change", quote(draft.pk))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Draft a translation by machine"),
+            "opts": self.opts,
+            "source": source,
+            "language_name": language_name(language),
+            "available": machine.is_available(),
+        }
+        return TemplateResponse(request, "admin/translations/machine_draft.html", context)
 
     # --- The desk's reader view: the source's page, in the translation's language ---------------------------
 
@@ -325,6 +363,11 @@ class TranslationsPanelMixin:
                 url = reverse("admin:translations_translation_add") + query
                 label = _("Translate into %(language)s") % {"language": language_name(code)}
                 items.append(format_html('<a href="{}">{}</a>', url, label))
+                if machine.is_available():
+                    draft_url = reverse("admin:translations_translation_machine_draft") + query
+                    items[-1] = format_html(
+                        '{} · <a href="{}">{}</a>', items[-1], draft_url, _("draft it by machine translation")
+                    )
             file_url = reverse("admin:translations_translation_translation_file")
             content_type = ContentType.objects.get_for_model(obj)
             items[-1] = format_html(

@@ -14,6 +14,8 @@ both it and its source are published. A substantive publication of the source mo
 readers, the API and the Infobutton are told so, and reviewers find it flagged in their queue.
 """
 
+from collections import Counter
+
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -197,6 +199,19 @@ class Translation(Reviewed):
             if (getattr(source, part.name) or "").strip() and not ((self.text or {}).get(part.name) or "").strip()
         ]
 
+    def lost_citations(self):
+        """The labels of the parts whose translation lacks a citation marker ([cite:…]) the English has."""
+        from references.markers import MARKER
+
+        source = self.source_record
+        lost = []
+        for part in translated_parts(type(source)):
+            english = Counter(MARKER.findall(getattr(source, part.name) or ""))
+            translated = Counter(MARKER.findall((self.text or {}).get(part.name) or ""))
+            if english - translated:
+                lost.append(str(part.label))
+        return lost
+
     def submit_problem(self):
         missing = self.missing_parts()
         if missing:
@@ -204,6 +219,12 @@ class Translation(Reviewed):
                 "Translate every part the English page has before submitting, so readers never get a page in two "
                 "languages. Missing: %(parts)s."
             ) % {"parts": ", ".join(missing)}
+        lost = self.lost_citations()
+        if lost:
+            return _(
+                "Keep every citation of the English, exactly as typed (e.g. [cite:perez-2017]), so readers can check "
+                "the sources. Missing in: %(parts)s."
+            ) % {"parts": ", ".join(lost)}
         return None
 
     def sign_off_problem(self, contributor):

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import override
 
 from . import records
 from .identifiers import doi_url
@@ -43,7 +44,8 @@ def format_source(source, style=None, html=True):
 
 def format_reference(reference, style=None, html=True):
     style = style or settings.CITATION_STYLE
-    elements = {AMA: _ama, VANCOUVER: _vancouver}[style](reference)
+    with override(settings.LANGUAGE_CODE):  # the styles are English ("Accessed April 10, 2025") on every page
+        elements = {AMA: _ama, VANCOUVER: _vancouver}[style](reference)
     pieces = []
     for element in (element for element in elements if element):
         if pieces:

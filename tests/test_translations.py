@@ -4,6 +4,8 @@ fact-checked it, it is pinned to the English version it was made from, and a sub
 marks it outdated for readers and reviewers alike.
 """
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
@@ -284,3 +286,32 @@ def test_each_language_has_a_sitemap_of_its_reviewed_pages(client, condition):
     assert "sitemap-es.xml" in index
     spanish = client.get("/sitemap-es.xml").content.decode()
     assert "/es/conditions/itp/" in spanish and "kawasaki" not in spanish
+
+
+def test_the_spanish_handout_is_in_spanish_with_its_references_in_their_english_style(client, condition):
+    import io
+
+    from pypdf import PdfReader
+
+    from tests.factories import ArticleFactory, CitationFactory, SourceFactory
+
+    article = ArticleFactory(title="IVIG for ITP", slug="ivig-itp", conditions=[condition])
+    source = SourceFactory(
+        kind="web_page",
+        title="Immune globulin at home",
+        publication="MedlinePlus",
+        doi="",
+        volume="",
+        pages="",
+        accessed_on=datetime.date(2025, 4, 10),
+        url="https://example.org/ig",
+    )
+    CitationFactory(article=article, source=source, position=1)
+    TranslationFactory(source=article, text={"title": "IGIV para la PTI", "dek": "Resumen.", "body": "<p>Texto.</p>"})
+    response = client.get("/es/articles/ivig-itp/handout.pdf")
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert reader.trailer["/Root"]["/Lang"] == "es"
+    assert "IGIV para la PTI" in text and "IVIG for ITP" not in text
+    assert "Accessed April 10, 2025" in text and "abril" not in text

@@ -829,3 +829,56 @@ def test_only_a_live_fact_checker_profile_may_sign_a_fact_check(profile):
     with pytest.raises(WorkflowError, match="Readers are told who fact-checked"):
         perform(record, "fact_check", user, "Checked.")
     assert state_of(record)[0] == S.IN_REVIEW
+
+
+# --- Versions of what readers are told, and the rules a record adds for who signs it ----------------------------
+
+
+def test_a_first_publication_and_each_substantive_new_version_count_as_a_new_content_version(chief):
+    """Translations are pinned to this count: a minor correction must not move it, a substantive change must."""
+    editor = member_of(EDITORS)
+    record = perform(perform(condition_in(S.DRAFT), "submit", editor), "fact_check", chief, "Checked.")
+    assert perform(record, "publish", chief).content_version == 1
+    minor = fact_checked_new_version(record, editor, chief, summary="Reworded.")
+    assert perform(minor, "publish", chief, substantive=False).content_version == 1
+    major = fact_checked_new_version(record, editor, chief, summary="New advice.")
+    assert perform(major, "publish", chief).content_version == 2
+
+
+@pytest.mark.parametrize("substantive", [True, False])
+def test_a_scheduled_new_version_counts_when_it_goes_live_if_it_is_substantive(substantive, chief):
+    editor = member_of(EDITORS)
+    original = condition_in(S.PUBLISHED, content_version=3)
+    copy = fact_checked_new_version(original, editor, chief, summary="Later.")
+    later = timezone.now() + datetime.timedelta(hours=1)
+    perform(copy, "publish", chief, at=later, substantive=substantive)
+    assert Condition.objects.get(pk=original.pk).content_version == 3  # readers still read version 3
+    publish_due(now=later + datetime.timedelta(seconds=1))
+    assert Condition.objects.get(pk=original.pk).content_version == (4 if substantive else 3)
+
+
+@pytest.mark.parametrize("name", ["fact_check", "medically_review"])
+def test_a_record_that_names_who_may_sign_it_is_refused_to_anyone_else(name, chief):
+    """A translation is signed only by someone who reads its language (``Reviewed.sign_off_problem``)."""
+    from tests.factories import TranslationFactory
+
+    state = S.IN_REVIEW if name == "fact_check" else S.FACT_CHECKED
+    translation = TranslationFactory(status=state, published_at=None)
+    with pytest.raises(PermissionDenied, match="reads Spanish"):
+        perform(translation, name, chief, "Checked.")  # Chris reads English only
+    assert type(translation).objects.get(pk=translation.pk).status == state
+    with seeding():
+        chief.contributor.languages = ["en", "es"]
+        chief.contributor.save()
+    assert perform(translation, name, chief, "Checked.").status == TRANSITIONS[name].target
+
+
+def test_a_record_that_says_it_is_not_ready_is_not_submitted():
+    """A translation missing a part the English has (``Reviewed.submit_problem``) stays with its editor."""
+    from tests.factories import TranslationFactory
+
+    editor = member_of(EDITORS)
+    translation = TranslationFactory(status=S.DRAFT, published_at=None, text={"title": "Solo el título"})
+    with pytest.raises(WorkflowError, match="Missing"):
+        perform(translation, "submit", editor)
+    assert type(translation).objects.get(pk=translation.pk).status == S.DRAFT

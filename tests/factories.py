@@ -180,7 +180,8 @@ class SourceFactory(ReviewedFactory):
     year = 2018
     volume = "9"
     pages = "1299"
-    doi = factory.Sequence(lambda n: f"10.3389/fimmu.2018.{n:05d}")
+    # A prefix of its own: a sequence number must never reach a real DOI a test writes (10.3389/fimmu.2018.01299).
+    doi = factory.Sequence(lambda n: f"10.5555/factory.{n:05d}")
 
 
 class SourceAuthorFactory(SeededFactory):

@@ -25,6 +25,7 @@ from django.utils import timezone
 from review.content import live_dependents, reviewed_models
 from review.models import ReviewEvent, Status
 from review.signals import reader_content_changed, records_merged
+from translations.models import Translation
 
 from . import webhooks
 from .models import WebhookDelivery, Withdrawal
@@ -86,7 +87,8 @@ def was_live(record):
 def shown_by(record):
     """
     ``{model: {pk, ...}}``: the published records whose API representation shows ``record``: those whose declared
-    content links it (:func:`review.content.live_dependents`) and, for a contributor, the records it reviewed.
+    content links it (:func:`review.content.live_dependents`), for a contributor the records it reviewed, and for a
+    translation the record it translates (its representation in that language).
     """
     found = {}
     for model, records in live_dependents(record):
@@ -97,6 +99,10 @@ def shown_by(record):
             pks = set(reviewed.values_list("pk", flat=True))
             if pks:
                 found.setdefault(model, set()).update(pks)
+    if isinstance(record, Translation):  # the record in its language: a partner asking for it must fetch it again
+        source = record.source_record
+        if is_syndicated(type(source)) and source.is_live:
+            found.setdefault(type(source), set()).add(source.pk)
     found.get(type(record), set()).discard(record.pk)
     return {model: pks for model, pks in found.items() if pks}
 

@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django.utils.translation import override
 
 from review.guard import WorkflowError
@@ -315,3 +316,20 @@ def test_the_spanish_handout_is_in_spanish_with_its_references_in_their_english_
     assert reader.trailer["/Root"]["/Lang"] == "es"
     assert "IGIV para la PTI" in text and "IVIG for ITP" not in text
     assert "Accessed April 10, 2025" in text and "abril" not in text
+
+
+def test_partners_syncing_in_spanish_learn_that_a_translation_was_withdrawn(client, condition, reviewer):
+    import time
+
+    translation = TranslationFactory(source=condition, text=spanish_text(condition))
+    first = client.get("/api/v1/conditions/", {"lang": "es"}).json()["results"][0]
+    assert first["translation"]["available"] is True
+    time.sleep(1.1)  # dates count whole seconds
+    since = timezone.now().replace(microsecond=0).isoformat()
+    assert client.get("/api/v1/conditions/", {"lang": "es", "modified_since": since}).json()["results"] == []
+    with override("en"):
+        perform(translation, "unpublish", reviewer, "The Spanish needs another check.")
+    synced = client.get("/api/v1/conditions/", {"lang": "es", "modified_since": since}).json()["results"]
+    assert [record["slug"] for record in synced] == ["itp"]
+    assert synced[0]["translation"] == {"language": "es", "available": False}
+    assert synced[0]["language"] == "en"

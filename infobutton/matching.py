@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from articles.models import Article, CodeSystem, Condition, ConditionCode, Product
 from articles.models.codes import ancestors, category
+from translations.models import Translation
 
 MAX_ENTRIES = 3  # for one criterion
 MAX_TOTAL = 10  # for a whole request
@@ -78,8 +79,17 @@ def _by_code(criterion):
 def _by_name(asked):
     asked_words = set(words(asked))
     scored = []
-    for condition in Condition.objects.published().prefetch_related("codes"):
+    conditions = list(Condition.objects.published().prefetch_related("codes"))
+    # A health record in Spanish sends Spanish names: those of the reviewed translations count too.
+    translated = Translation.objects.readable().of_records(Condition, [condition.pk for condition in conditions])
+    local_names = {}
+    for translation in translated:
+        local_names.setdefault(translation.object_id, []).extend(
+            [translation.text.get("name", ""), translation.text.get("abbreviation", "")]
+        )
+    for condition in conditions:
         names = [condition.name, *condition.synonym_list, *(code.title for code in condition.codes.all())]
+        names += [name for name in local_names.get(condition.pk, []) if name]
         score = max(_name_score(asked_words, name) for name in names)
         if condition.abbreviation and condition.abbreviation.casefold() in asked_words:
             score = max(score, 2)

@@ -333,3 +333,16 @@ def test_partners_syncing_in_spanish_learn_that_a_translation_was_withdrawn(clie
     assert [record["slug"] for record in synced] == ["itp"]
     assert synced[0]["translation"] == {"language": "es", "available": False}
     assert synced[0]["language"] == "en"
+
+
+def test_the_infobutton_finds_a_page_by_its_spanish_name(client, condition):
+    TranslationFactory(source=condition, text=spanish_text(condition))
+    feed = client.get(
+        "/infobutton/",
+        {
+            "mainSearchCriteria.v.dn": "trombocitopenia inmunitaria",
+            "informationRecipient.languageCode.c": "es",
+            "knowledgeResponseType": "application/json",
+        },
+    ).json()["feed"]
+    assert feed["entry"][0]["link"][0]["href"].endswith("/es/conditions/itp/")

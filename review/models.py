@@ -424,6 +424,11 @@ class Reviewed(models.Model):
         return None
 
     @property
+    def page_language(self):
+        """The language readers read this record in (a translation's is its own)."""
+        return settings.LANGUAGE_CODE
+
+    @property
     def medical_review_rule(self):
         """This record's :class:`MedicalReview` rule: its kind's, if declared, else its model's."""
         return self.medical_review_by_kind.get(getattr(self, "kind", None), self.medical_review)

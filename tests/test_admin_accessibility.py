@@ -17,6 +17,7 @@ from articles.models import Article
 from review.models import Status
 from tests import nu
 from tests.people import PASSWORD, member_of
+from translations.models import Translation
 
 from .test_browser import ARTIFACTS, chromium, screenshot, sized, wait  # noqa: F401 (chromium is a fixture)
 from .test_browser_accessibility import DESKTOP, PHONE, axe_violations, readable
@@ -27,8 +28,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def admin_pages():
     """
     ``{name: (url, username)}`` for the demo content's own cases: an editor writing the draft of a new article; the
-    new version of the ITP article, in review, at the reviewer's desk with its reader frame; and the comparison of
-    that new version with the published one.
+    new version of the ITP article, in review, at the reviewer's desk with its reader frame; the comparison of
+    that new version with the published one; a translator's draft, and a new version of a Spanish translation at the
+    reviewer's desk with its reader frame (in Spanish).
     """
     editor, reviewer = member_of("Editors", "ella"), member_of("Reviewers", "rory")
     writing = Article.objects.get(slug="subcutaneous-immunoglobulin-at-home", status=Status.DRAFT)
@@ -39,7 +41,17 @@ def admin_pages():
     def admin_url(name, *args, query=""):
         return reverse(f"admin:articles_article_{name}", args=args) + query
 
+    translating = Translation.objects.filter(status=Status.DRAFT, draft_of=None).first()
+    checking_translation = Translation.objects.filter(status=Status.IN_REVIEW).exclude(draft_of=None).first()
+    assert translating and checking_translation
+
+    def translation_url(name, pk):
+        return reverse(f"admin:translations_translation_{name}", args=[pk])
+
     return {
+        "translation form": (translation_url("change", translating.pk), editor.username),
+        "translation desk": (translation_url("change", checking_translation.pk), reviewer.username),
+        "translation desk's reader frame": (translation_url("reader", checking_translation.pk), reviewer.username),
         "change form": (admin_url("change", writing.pk), editor.username),
         "desk": (admin_url("change", checking.pk), reviewer.username),
         "desk's reader frame": (admin_url("reader", checking.pk), reviewer.username),

@@ -142,6 +142,10 @@ class Translation(Reviewed):
         return self.content_type.model_class()
 
     @property
+    def page_language(self):
+        return self.language
+
+    @property
     def is_outdated(self):
         return self.source_version < self.source_record.content_version
 

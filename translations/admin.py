@@ -37,8 +37,8 @@ def english_text(source, part):
     value = getattr(source, part.name) or ""
     html = mark_safe(value) if part.is_rich_text else mark_safe(linebreaks(value, autoescape=True))
     return format_html(
-        '<details class="translation-source" open><summary>{}</summary><div lang="en">{}</div></details>',
-        _("English"),
+        '<div class="translation-source"><strong>{}</strong><div lang="en">{}</div></div>',
+        _("The English:"),
         html or _("(empty in English)"),
     )
 

@@ -346,3 +346,11 @@ def test_the_infobutton_finds_a_page_by_its_spanish_name(client, condition):
         },
     ).json()["feed"]
     assert feed["entry"][0]["link"][0]["href"].endswith("/es/conditions/itp/")
+
+
+def test_a_spanish_address_of_a_page_readers_cannot_see_in_english_either_links_no_english_page(client):
+    ConditionFactory(name="Unpublished", slug="draft-condition", draft=True)
+    for address in ("/es/conditions/draft-condition/", "/es/conditions/no-such-condition/"):
+        response = client.get(address)
+        assert response.status_code == 404
+        assert 'hreflang="en"' not in response.content.decode().split("<main")[1]

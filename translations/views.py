@@ -19,13 +19,16 @@ class NotTranslated(Http404):
 
 
 def not_available(request, english_url=None):
-    """The page in the asked language does not exist: say so in that language and link the English page (404)."""
+    """
+    The page in the asked language does not exist: say so in that language and link the English page (404);
+    ``english_url`` "" when there is no English page to link either.
+    """
     language = current_language()
     return render(
         request,
         "translations/not_available.html",
         {
-            "english_url": english_url or translate_url(request.path, source_language()),
+            "english_url": translate_url(request.path, source_language()) if english_url is None else english_url,
             "language_name": language_name(language),
             "page_languages": page_languages(request.path, available={source_language()}),
         },
@@ -81,9 +84,10 @@ class TranslatedPageMixin:
     def get(self, request, *args, **kwargs):
         try:
             return super().get(request, *args, **kwargs)
-        except NotTranslated:
-            english = self.model.objects.filter(**{self.slug_field: kwargs.get(self.slug_url_kwarg)}).first()
-            return not_available(request, english.get_absolute_url() if english and english.is_live else None)
+        except NotTranslated:  # the English page is linked when there is one readers can see
+            english = self.model.objects.filter(draft_of=None, **{self.slug_field: kwargs.get(self.slug_url_kwarg)})
+            found = english.published().exists() if self.slug_url_kwarg in kwargs else False
+            return not_available(request, translate_url(request.path, source_language()) if found else "")
 
     def get_context_data(self, **kwargs):
         available = {source_language()} if self.object.is_live else set()

@@ -354,3 +354,17 @@ def test_a_spanish_address_of_a_page_readers_cannot_see_in_english_either_links_
         response = client.get(address)
         assert response.status_code == 404
         assert 'hreflang="en"' not in response.content.decode().split("<main")[1]
+
+
+def test_a_deleted_draft_takes_its_translations_with_it_and_a_discarded_new_version_does_not(editor):
+    from review.workflow import discard_new_version
+
+    draft = ConditionFactory(name="Draft condition", slug="draft-condition", draft=True)
+    TranslationFactory(source=draft, draft=True)
+    draft.delete()
+    assert not Translation.objects.exists()
+
+    live = ConditionFactory(name="Live condition", slug="live-condition")
+    kept = TranslationFactory(source=live)
+    discard_new_version(start_new_version(live, editor), editor)
+    assert list(Translation.objects.all()) == [kept]

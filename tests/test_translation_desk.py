@@ -110,3 +110,13 @@ def test_the_reviewer_compares_a_new_version_of_a_translation_part_by_part(clien
     assert "Translated text: Summary" in page
     assert "Translated text: Name" not in page  # unchanged parts are not listed
     assert "{&#x27;" not in page and "{'name'" not in page  # no raw dictionary
+
+
+def test_editors_find_a_translation_by_its_words_or_its_english_name(client, condition):
+    TranslationFactory(source=condition, text={"name": "Trombocitopenia inmunitaria", "summary": "Plaquetas bajas."})
+    client.force_login(member_of("Editors", "ed"))
+    changelist = reverse("admin:translations_translation_changelist")
+    listed = f"{condition} (Spanish)"
+    for words in ("plaquetas", "thrombocytopenia"):
+        assert listed in client.get(changelist, {"q": words}).content.decode(), words
+    assert listed not in client.get(changelist, {"q": "kawasaki"}).content.decode()

@@ -8,6 +8,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import select_template
@@ -27,7 +29,7 @@ from richtext.fields import RichTextUploadingFormField
 from . import machine
 from .exchange import MAX_FILE_BYTES, TranslationFileError, export_po, import_po
 from .languages import language_name, translated_languages
-from .models import Translation, is_translatable, translated_parts
+from .models import Translation, is_translatable, translatable_models, translated_parts
 
 FIELD_PREFIX = "text_"
 
@@ -113,9 +115,17 @@ class TranslationAdmin(ReviewedAdmin):
         return [*super().get_list_filter(request), OutdatedFilter]
 
     def get_search_results(self, request, queryset, search_term):
-        if search_term:
-            return queryset.filter(text__icontains=search_term), False
-        return queryset, False
+        """Translations holding the words, or translating a record whose English name or title holds them."""
+        if not search_term:
+            return queryset, False
+        found = Q(text__icontains=search_term)
+        for model in translatable_models():
+            names = [part.name for part in translated_parts(model) if isinstance(part.field, models.CharField)][:2]
+            if names:
+                matching = model.objects.filter(Q.create([(f"{name}__icontains", search_term) for name in names], "OR"))
+                content_type = ContentType.objects.get_for_model(model)
+                found |= Q(content_type=content_type, object_id__in=matching.values("pk"))
+        return queryset.filter(found), False
 
     def source_for(self, request, obj=None):
         """The English record being translated: the translation's, or the one the add link names."""

@@ -366,6 +366,18 @@ def test_a_kind_that_requires_a_medical_review_is_not_published_on_a_fact_check_
     assert Article.objects.get(pk=article.pk).status == S.FACT_CHECKED
 
 
+def test_publish_is_offered_only_once_a_required_medical_review_is_done(chief):
+    """The admin offers what ``available_to`` allows: not "Publish" while the clinician has yet to review."""
+    article = ArticleFactory(status=S.IN_REVIEW, published_at=None, kind=required_kind())
+    article = perform(article, "fact_check", chief, "Checked.")
+    assert not TRANSITIONS["publish"].available_to(chief, article)
+    assert TRANSITIONS["request_changes"].available_to(chief, article)  # only publishing waits
+    clinician = member_of(CLINICIANS)
+    profile_for(clinician, "Cleo Clinician")
+    article = perform(article, "medically_review", clinician, "Reviewed.")
+    assert TRANSITIONS["publish"].available_to(chief, article)
+
+
 def test_a_publication_time_in_the_past_is_refused_but_a_minute_ago_is_not(chief):
     stale = condition_in(S.FACT_CHECKED)
     with pytest.raises(WorkflowError, match="in the past"):

@@ -894,3 +894,30 @@ def test_a_record_that_says_it_is_not_ready_is_not_submitted():
     with pytest.raises(WorkflowError, match="Missing"):
         perform(translation, "submit", editor)
     assert type(translation).objects.get(pk=translation.pk).status == S.DRAFT
+
+
+@pytest.mark.parametrize("substantive", [True, False])
+def test_an_original_counts_its_first_publication_and_a_substantive_return(substantive, chief):
+    editor = member_of(EDITORS)
+    record = perform(perform(condition_in(S.DRAFT), "submit", editor), "fact_check", chief, "Checked.")
+    record = perform(record, "publish", chief, substantive=substantive)
+    assert record.content_version == 1  # a first publication always counts
+    record = perform(record, "unpublish", chief, "Checking a dose.")
+    record = perform(perform(record, "submit", editor), "fact_check", chief, "Checked again.")
+    record = perform(record, "publish", chief, substantive=substantive)
+    assert record.content_version == (2 if substantive else 1)
+
+
+def test_publishing_the_checked_version_clears_the_reason_it_was_flagged(chief):
+    from review.workflow import flag_for_review
+
+    editor = member_of(EDITORS)
+    original = flag_for_review(condition_in(S.PUBLISHED), "A cited source was retracted.")
+    copy = fact_checked_new_version(original, editor, chief, summary="Without the retracted source.")
+    perform(copy, "publish", chief)
+    assert Condition.objects.get(pk=original.pk).review_reason == ""
+    # Taken down and checked again, the record itself (no new version) is published without the old reason.
+    original = flag_for_review(Condition.objects.get(pk=original.pk), "Another source was retracted.")
+    original = perform(original, "unpublish", chief, "Checking the sources.")
+    original = perform(perform(original, "submit", editor), "fact_check", chief, "Checked.")
+    assert perform(original, "publish", chief).review_reason == ""

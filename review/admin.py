@@ -905,8 +905,14 @@ class ReviewedAdmin(VersionAdmin):
         """
         if self.reader_page_view is None:
             return None
-        view = self.reader_page_view()
-        view.setup(request, pk=obj.pk)
+        return self.build_reader_page(request, self.reader_page_view, obj.pk)
+
+    def build_reader_page(self, request, view_class, pk, **attributes):
+        """What :meth:`reader_page` returns, from reader view ``view_class`` for record ``pk``, given ``attributes``."""
+        view = view_class()
+        view.setup(request, pk=pk)
+        for name, value in attributes.items():
+            setattr(view, name, value)
         try:
             view.object = view.get_object()
         except Http404:

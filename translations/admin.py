@@ -12,7 +12,6 @@ from django.db import models
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.template.loader import select_template
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation as i18n
@@ -293,21 +292,13 @@ class TranslationAdmin(ReviewedAdmin):
     # --- The desk's reader view: the source's page, in the translation's language ---------------------------
 
     def reader_page(self, request, obj):
-        from django.contrib.admin import site
-
+        """The page of the record it translates, built by that record's reader view, in the translation's language."""
         source = obj.source_record
-        source_admin = site._registry.get(type(source))
-        view_class = getattr(source_admin, "reader_page_view", None)
+        view_class = getattr(self.admin_site._registry.get(type(source)), "reader_page_view", None)
         if view_class is None:
             return None
         with i18n.override(obj.language):
-            view = view_class()
-            view.setup(request, pk=source.pk)
-            view.preview_translation = obj
-            view.object = view.get_object()
-            context = view.get_context_data(object=view.object)
-            context.update(feedback_form=None, related_articles=[], recent_articles=[])
-            return context, select_template(view.get_template_names())
+            return self.build_reader_page(request, view_class, source.pk, preview_translation=obj)
 
     def reader_view(self, request, obj, page=None):
         with i18n.override(obj.language):

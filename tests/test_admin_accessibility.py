@@ -19,7 +19,7 @@ from tests import nu
 from tests.people import PASSWORD, member_of
 from translations.models import Translation
 
-from .test_browser import ARTIFACTS, chromium, screenshot, sized, wait  # noqa: F401 (chromium is a fixture)
+from .test_browser import ARTIFACTS, chromium, log_out, screenshot, sized, wait  # noqa: F401 (chromium is a fixture)
 from .test_browser_accessibility import DESKTOP, PHONE, axe_violations, readable
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -86,7 +86,7 @@ def log_in(driver, live_server, username):
 def axe_on_admin_pages(driver, live_server, width_name):
     found = {}
     for name, (url, username) in admin_pages().items():
-        driver.delete_all_cookies()
+        log_out(driver, live_server)
         log_in(driver, live_server, username)
         driver.get(live_server.url + url)
         wait(driver, ready.presence_of_element_located((By.TAG_NAME, "h1")))

@@ -91,6 +91,13 @@ def screenshot(driver, name, *, full_page=False):
     (ARTIFACTS / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
 
 
+def log_out(driver, live_server):
+    """Forget who was logged in. A plain page is loaded first: it ends whatever the last page still had in flight
+    (a desk's reader frame, say), whose answer would otherwise bring the session cookie back once it is deleted."""
+    driver.get(live_server.url + "/robots.txt")
+    driver.delete_all_cookies()
+
+
 def wait(driver, condition, timeout=10):
     return WebDriverWait(driver, timeout).until(condition)
 

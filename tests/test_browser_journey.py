@@ -21,7 +21,7 @@ from references.models import Source
 from review.models import Status
 from tests.factories import ArticleFactory, ContributorFactory, FactCheckerFactory
 from tests.people import medical_reviewer, member_of
-from tests.test_browser import chromium, screenshot, wait  # noqa: F401  (fixtures)
+from tests.test_browser import chromium, log_out, screenshot, wait  # noqa: F401  (fixtures)
 from tests.test_browser_admin import desktop, editor_ready, log_in, open_change_page  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -122,7 +122,7 @@ GROUPS = {"editor": "Editors", "reviewer": "Reviewers", "clinician": "Medical re
 
 def change_to(driver, live_server, clicks, role, username):
     """The next person logs in and lands on the admin home; clicks count for them from here."""
-    driver.delete_all_cookies()
+    log_out(driver, live_server)
     log_in(driver, live_server, GROUPS[role], username)
     clicks.role = role
 

@@ -228,6 +228,24 @@ def test_only_the_roles_the_policy_names_may_run_each_transition(name, role):
         assert (state_of(record), events_of(record)) == (before, events)
 
 
+@pytest.mark.parametrize("role", [EDITORS, REVIEWERS, CLINICIANS])
+def test_the_admin_offers_each_transition_exactly_where_the_policy_allows_it(role):
+    """The review bar's buttons (``available_to``): only from the policy's states, on its records, to its roles."""
+    user = member_of(role)
+    for status in S:
+        for copy in (False, True):
+            record = condition_in(status, copy=copy)
+            if record is None:
+                continue
+            offered = {name for name, transition in TRANSITIONS.items() if transition.available_to(user, record)}
+            allowed = {
+                name
+                for name, (sources, _, roles, _, whom) in POLICY.items()
+                if status in sources and role in roles and whom in ("both", "copies" if copy else "originals")
+            }
+            assert offered == allowed, (role, status, copy)
+
+
 # --- What a reader may see ----------------------------------------------------------------------------------------
 
 

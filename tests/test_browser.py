@@ -99,7 +99,7 @@ def log_out(driver, live_server):
 
 
 def wait(driver, condition, timeout=10):
-    return WebDriverWait(driver, timeout).until(condition)
+    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(condition)
 
 
 def test_phone_reader_opens_an_article_and_jumps_to_a_section(live_server, demo, phone):

@@ -150,12 +150,27 @@ def publish_through_review(editor, reviewer):
     return publish
 
 
+OUTCOMES = ("passed", "failed", "skipped", "error", "xfailed", "xpassed")
+
+
 def pytest_sessionfinish(session, exitstatus):
-    """In CI nothing may be skipped for lack of a service: a skip there is a failure."""
+    """
+    In CI nothing may be skipped for lack of a service: a skip there is a failure. Nor may a run end with tests it
+    collected and never ran (a test process lost on the way once ended a run "green" at 99%).
+    """
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    skipped = reporter.stats.get("skipped", []) if reporter else []
-    if IN_CI and skipped and exitstatus == 0:
+    if not IN_CI or reporter is None or exitstatus != 0 or hasattr(session.config, "workerinput"):
+        return  # a test process of xdist runs only its share: the main process counts for the run
+    skipped = reporter.stats.get("skipped", [])
+    if skipped:
         reporter.write_line(f"CI=true: {len(skipped)} test(s) were skipped; failing the run.", red=True)
+        session.exitstatus = 1
+    ran = {report.nodeid for outcome in OUTCOMES for report in reporter.stats.get(outcome, [])}
+    if len(ran) < session.testscollected:
+        reporter.write_line(
+            f"CI=true: {session.testscollected} test(s) collected but only {len(ran)} reported; failing the run.",
+            red=True,
+        )
         session.exitstatus = 1
 
 

@@ -14,8 +14,9 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import UniqueConstraint
 from django.utils import timezone
 
 from articles.models import Article, Condition
@@ -473,6 +474,55 @@ def test_the_clinician_who_fact_checked_a_version_does_not_also_review_it_medica
     assert FactCheck.objects.for_object(record).medical_reviews().count() == 0
 
 
+# --- What an editor is told before the database refuses (Reviewed.clean) --------------------------------------
+
+
+def names_no_two_originals_share(model):
+    """``{field: message}`` of the database's rules that no two records (new versions aside) share a value."""
+    return {
+        constraint.fields[0]: constraint.violation_error_message
+        for constraint in model._meta.constraints
+        if isinstance(constraint, UniqueConstraint) and len(constraint.fields) == 1 and constraint.condition
+    }
+
+
+@pytest.mark.parametrize("field", names_no_two_originals_share(Condition))
+def test_a_name_another_record_holds_is_explained_but_a_record_and_its_new_version_share_theirs(field):
+    taken = condition_in(S.PUBLISHED)
+    other = condition_in(S.DRAFT)
+    setattr(other, field, getattr(taken, field))
+    with pytest.raises(ValidationError) as refused:
+        other.full_clean()
+    message = names_no_two_originals_share(Condition)[field]
+    assert refused.value.message_dict == {field: [f"{message} Choose another one."]}
+
+    taken.full_clean()  # a record does not clash with itself
+    new_version = start_new_version(taken, member_of(EDITORS))
+    new_version.full_clean()  # nor a new version with the record it revises
+    assert getattr(new_version, field) == getattr(taken, field)
+
+
+def test_a_last_update_may_not_come_before_the_first_publication_but_a_new_versions_date_is_its_own():
+    record = condition_in(S.PUBLISHED)
+    first_day = timezone.localdate(record.published_at)
+    record.last_updated = first_day - datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as refused:
+        record.full_clean()
+    assert refused.value.message_dict == {"last_updated": ["The last update cannot be before the first publication."]}
+    record.last_updated = first_day
+    record.full_clean()
+    # A new version set to go live next week was last updated today: its publication time is not a first one.
+    scheduled = condition_in(S.SCHEDULED, copy=True, last_updated=timezone.localdate())
+    scheduled.full_clean()
+
+
+def test_a_kinds_own_content_rules_are_explained_with_the_others():
+    article = ArticleFactory(draft=True, funding_disclosure="  ")
+    with pytest.raises(ValidationError) as refused:
+        article.full_clean()
+    assert list(refused.value.message_dict) == ["funding_disclosure"]
+
+
 # --- The guard: content changes only while its record is editable ----------------------------------------------
 
 LOCKED = [status for status in S if status not in EDITABLE_STATUSES]
@@ -838,6 +888,19 @@ def test_a_copy_loaded_before_a_transition_cannot_save_over_it(name, chief):
         stale.save()
     now = Condition.objects.get(pk=record.pk)
     assert (now.status, now.summary) == (TRANSITIONS[name].target, record.summary)
+
+
+def test_a_copy_reloaded_after_a_transition_is_judged_by_the_state_it_now_holds(chief):
+    """After ``refresh_from_db()`` the copy is current: it is not told to reload, only what its new state allows."""
+    record = condition_in(S.DRAFT)
+    copy = Condition.objects.get(pk=record.pk)
+    perform(Condition.objects.get(pk=record.pk), "submit", member_of(EDITORS))
+    copy.refresh_from_db()
+    copy.save()  # nothing changed: nothing to refuse
+    copy.summary = "Unreviewed words"
+    with pytest.raises(NotEditable, match="is in review, so its content cannot change here"):
+        copy.save()
+    assert Condition.objects.get(pk=record.pk).summary == record.summary
 
 
 def test_a_medical_review_is_refused_for_a_kind_that_does_not_offer_one(chief):

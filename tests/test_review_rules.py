@@ -13,7 +13,9 @@ policy once more, in the words a person would use, and the declaration must matc
 import datetime
 
 import pytest
+from django import forms
 from django.contrib.auth.models import Group
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import UniqueConstraint
@@ -22,6 +24,7 @@ from django.utils import timezone
 from articles.models import Article, Condition
 from references.models import Source
 from review.guard import NotEditable, WorkflowError, seeding
+from review.merging import CONFLICT, MINE, SALT, THEIRS, decide, edit_version, merge_form, read_edit_version
 from review.models import EDITABLE_STATUSES, FactCheck, ReviewEvent, Status, is_published
 from review.workflow import (
     PAST_TOLERANCE,
@@ -521,6 +524,94 @@ def test_a_kinds_own_content_rules_are_explained_with_the_others():
     with pytest.raises(ValidationError) as refused:
         article.full_clean()
     assert list(refused.value.message_dict) == ["funding_disclosure"]
+
+
+# --- Two editors at once: the edit lock (review.merging) -------------------------------------------------------
+
+# Whose version of a part a save keeps, from the digests of the part as the form was opened (base), as saved
+# since (theirs) and as submitted (mine; None when the editor's input did not validate), and the editor's choice
+# once a conflict was shown.
+LOCK_POLICY = [
+    # base, theirs, mine, keep, saved
+    ("a", "a", "a", None, None),  # nobody changed it
+    ("a", "a", "b", None, MINE),  # only this editor did: their change is saved
+    ("a", "b", "a", None, THEIRS),  # only the other editor did: it is never reverted
+    ("a", "b", "b", None, None),  # both made the same change
+    ("a", "b", "c", None, CONFLICT),  # both changed it differently: shown side by side
+    ("a", "b", None, None, CONFLICT),  # the other changed it and this editor's input is invalid: shown, not lost
+    ("a", "a", None, None, MINE),  # invalid input alone: the form refuses it with its message
+    (None, "b", "c", None, CONFLICT),  # a base that does not know the part cannot say who changed it
+    (None, "b", "b", None, None),
+    ("a", "b", "c", THEIRS, THEIRS),  # "Keep theirs" after the conflict
+    ("a", "b", "b", THEIRS, None),
+    ("b", "b", "c", MINE, MINE),  # "Keep mine": the form was reshown on the saved version, so mine is the change
+]
+
+
+@pytest.mark.parametrize(("base", "theirs", "mine", "keep", "saved"), LOCK_POLICY)
+def test_a_save_keeps_each_part_from_the_side_that_changed_it(base, theirs, mine, keep, saved):
+    assert decide(base, theirs, mine, keep) == saved
+
+
+class SummaryForm(forms.ModelForm):
+    class Meta:
+        model = Condition
+        fields = ["name", "summary"]
+
+
+def open_form(record):
+    """What the editor's browser holds: the signed edit version of ``record`` as its form was opened."""
+    return edit_version(record, SummaryForm(instance=record))
+
+
+def test_the_edit_version_is_read_only_for_the_record_it_was_made_for():
+    record, other = condition_in(S.DRAFT), condition_in(S.DRAFT)
+    opened = open_form(record)
+    assert read_edit_version(opened, record)["version"] == record.lock_version
+    assert read_edit_version(opened, other) is None  # another record's form
+    another_kind = {"record": "articles.article", "pk": record.pk, "version": record.lock_version, "parts": {}}
+    assert read_edit_version(signing.dumps(another_kind, salt=SALT), record) is None
+    for forged in ["", "not signed", opened[:-2] + "xx", signing.dumps(["parts"], salt=SALT)]:
+        assert read_edit_version(forged, record) is None
+
+
+def save_with(record, opened, **typed):
+    """Merge what an editor typed into the form opened as ``opened`` with the row as it is now."""
+    form = SummaryForm({"name": record.name, "summary": record.summary, **typed}, instance=record)
+    assert form.is_valid(), form.errors
+    current = Condition.objects.get(pk=record.pk)
+    return merge_form(form, form.cleaned_data, current, read_edit_version(opened, current)), form.cleaned_data
+
+
+def test_a_save_based_on_an_older_version_keeps_the_change_saved_since_and_says_so():
+    record = condition_in(S.DRAFT, name="Immune thrombocytopenia")
+    opened = open_form(record)
+    same_time = Condition.objects.get(pk=record.pk)
+    same_time.name, same_time.lock_version = "Immune thrombocytopenia (ITP)", same_time.lock_version + 1
+    same_time.save()
+
+    merge, cleaned = save_with(record, opened, summary="Platelets are destroyed by the immune system.")
+
+    assert merge.stale
+    assert cleaned["name"] == "Immune thrombocytopenia (ITP)"  # the other editor's change is not reverted
+    assert cleaned["summary"] == "Platelets are destroyed by the immune system."
+    assert (merge.kept_theirs, merge.kept_mine, merge.conflicts) == (["name"], ["short summary"], [])
+
+
+def test_a_save_on_the_current_version_is_not_stale():
+    record = condition_in(S.DRAFT)
+    merge, cleaned = save_with(record, open_form(record), summary="New words.")
+    assert (merge.stale, merge.kept_theirs, merge.kept_mine, cleaned["summary"]) == (False, [], [], "New words.")
+
+
+def test_both_editors_changing_a_part_is_a_conflict_not_a_silent_overwrite():
+    record = condition_in(S.DRAFT)
+    opened = open_form(record)
+    same_time = Condition.objects.get(pk=record.pk)
+    same_time.summary, same_time.lock_version = "Their words.", same_time.lock_version + 1
+    same_time.save()
+    merge, _ = save_with(record, opened, summary="My words.")
+    assert merge.stale and [conflict.name for conflict in merge.conflicts] == ["summary"]
 
 
 # --- The guard: content changes only while its record is editable ----------------------------------------------

@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import UniqueConstraint
 from django.utils import timezone
 
-from articles.models import Article, Condition
+from articles.models import Article, CodeSystem, Condition, ConditionCode
 from references.models import Source
 from review.guard import NotEditable, WorkflowError, seeding
 from review.merging import CONFLICT, MINE, SALT, THEIRS, decide, edit_version, merge_form, read_edit_version
@@ -554,9 +554,12 @@ def test_a_save_keeps_each_part_from_the_side_that_changed_it(base, theirs, mine
 
 
 class SummaryForm(forms.ModelForm):
+    # Inputs that are not the record's fields (the admin's edit version, a choice) are passed over, wherever they sit.
+    note = forms.CharField(required=False)
+
     class Meta:
         model = Condition
-        fields = ["name", "summary"]
+        fields = ["note", "name", "summary"]
 
 
 def open_form(record):
@@ -575,43 +578,95 @@ def test_the_edit_version_is_read_only_for_the_record_it_was_made_for():
         assert read_edit_version(forged, record) is None
 
 
+def test_the_edit_version_holds_each_list_of_rows_so_a_change_to_them_is_seen():
+    record = condition_in(S.DRAFT)
+    before = read_edit_version(open_form(record), record)["parts"]
+    ConditionCode.objects.create(condition=record, system=CodeSystem.ICD10CM, code="D69.3")
+    after = read_edit_version(open_form(record), record)["parts"]
+    assert before["codes"] != after["codes"]
+    assert {name: digest for name, digest in before.items() if name != "codes"} == {
+        name: digest for name, digest in after.items() if name != "codes"
+    }
+
+
+def saved_by_someone_else(record, **changes):
+    """Another editor's save since ``record``'s form was opened."""
+    colleague = member_of(EDITORS)
+    colleague.first_name, colleague.last_name = "Lena", "Ortiz"
+    colleague.save()
+    same_time = Condition.objects.get(pk=record.pk)
+    for name, value in changes.items():
+        setattr(same_time, name, value)
+    same_time.lock_version, same_time.last_edited_by = same_time.lock_version + 1, colleague
+    same_time.save()
+    return same_time
+
+
 def save_with(record, opened, **typed):
     """Merge what an editor typed into the form opened as ``opened`` with the row as it is now."""
     form = SummaryForm({"name": record.name, "summary": record.summary, **typed}, instance=record)
-    assert form.is_valid(), form.errors
+    form.is_valid()
     current = Condition.objects.get(pk=record.pk)
-    return merge_form(form, form.cleaned_data, current, read_edit_version(opened, current)), form.cleaned_data
+    return merge_form(form, dict(form.cleaned_data), current, read_edit_version(opened, current))
 
 
 def test_a_save_based_on_an_older_version_keeps_the_change_saved_since_and_says_so():
     record = condition_in(S.DRAFT, name="Immune thrombocytopenia")
     opened = open_form(record)
-    same_time = Condition.objects.get(pk=record.pk)
-    same_time.name, same_time.lock_version = "Immune thrombocytopenia (ITP)", same_time.lock_version + 1
-    same_time.save()
+    same_time = saved_by_someone_else(record, name="Immune thrombocytopenia (ITP)")
 
-    merge, cleaned = save_with(record, opened, summary="Platelets are destroyed by the immune system.")
+    form = SummaryForm({"name": record.name, "summary": "Platelets are destroyed."}, instance=record)
+    assert form.is_valid()
+    cleaned = dict(form.cleaned_data)
+    merge = merge_form(form, cleaned, Condition.objects.get(pk=record.pk), read_edit_version(opened, record))
 
-    assert merge.stale
+    assert (merge.stale, merge.who, merge.when) == (True, "Lena Ortiz", same_time.modified_at)
     assert cleaned["name"] == "Immune thrombocytopenia (ITP)"  # the other editor's change is not reverted
-    assert cleaned["summary"] == "Platelets are destroyed by the immune system."
+    assert cleaned["summary"] == "Platelets are destroyed."
     assert (merge.kept_theirs, merge.kept_mine, merge.conflicts) == (["name"], ["short summary"], [])
 
 
 def test_a_save_on_the_current_version_is_not_stale():
     record = condition_in(S.DRAFT)
-    merge, cleaned = save_with(record, open_form(record), summary="New words.")
-    assert (merge.stale, merge.kept_theirs, merge.kept_mine, cleaned["summary"]) == (False, [], [], "New words.")
+    merge = save_with(record, open_form(record), summary="New words.")
+    assert (merge.stale, merge.kept_theirs, merge.kept_mine, merge.conflicts) == (False, [], [], [])
 
 
-def test_both_editors_changing_a_part_is_a_conflict_not_a_silent_overwrite():
+def test_both_editors_changing_a_part_is_a_conflict_shown_side_by_side_not_a_silent_overwrite():
     record = condition_in(S.DRAFT)
     opened = open_form(record)
-    same_time = Condition.objects.get(pk=record.pk)
-    same_time.summary, same_time.lock_version = "Their words.", same_time.lock_version + 1
-    same_time.save()
-    merge, _ = save_with(record, opened, summary="My words.")
-    assert merge.stale and [conflict.name for conflict in merge.conflicts] == ["summary"]
+    saved_by_someone_else(record, summary="Their words.")
+    merge = save_with(record, opened, summary="My words.")
+    assert merge.stale
+    [conflict] = merge.conflicts
+    assert (conflict.name, conflict.label, conflict.named) == ("summary", "Short summary", "short summary")
+    assert ("Their words." in str(conflict.theirs), "My words." in str(conflict.mine)) == (True, True)
+
+
+def test_an_invalid_entry_where_the_other_editor_changed_the_part_is_shown_as_typed():
+    record = condition_in(S.DRAFT)
+    opened = open_form(record)
+    saved_by_someone_else(record, name="Their name")
+    merge = save_with(record, opened, name="x" * 300)  # too long for the field: the form refuses it
+    [conflict] = merge.conflicts
+    assert conflict.name == "name" and "x" * 300 in str(conflict.mine) and "Their name" in str(conflict.theirs)
+
+
+def test_keep_theirs_takes_the_saved_version_and_says_whose_change_it_kept():
+    record = condition_in(S.DRAFT)
+    opened = open_form(record)
+    saved_by_someone_else(record, summary="Their words.", name="Their name")
+    # After the conflict was shown, the editor keeps theirs for the summary and for the name, which they had left.
+    merge = save_with(record, opened, summary="My words.", **{"keep-summary": THEIRS, "keep-name": THEIRS})
+    assert (merge.conflicts, sorted(merge.kept_theirs)) == ([], ["name", "short summary"])
+
+
+def test_keep_theirs_on_a_part_only_this_editor_changed_is_not_reported_as_their_change():
+    record = condition_in(S.DRAFT)
+    opened = open_form(record)
+    saved_by_someone_else(record, name="Their name")
+    merge = save_with(record, opened, summary="My words.", **{"keep-summary": THEIRS})
+    assert merge.kept_theirs == ["name"]  # the summary went back to the saved one, which nobody else changed
 
 
 # --- The guard: content changes only while its record is editable ----------------------------------------------

@@ -559,7 +559,7 @@ class SummaryForm(forms.ModelForm):
 
     class Meta:
         model = Condition
-        fields = ["note", "name", "summary"]
+        fields = ["note", "name", "summary", "overview"]
 
 
 def open_form(record):
@@ -604,7 +604,7 @@ def saved_by_someone_else(record, **changes):
 
 def save_with(record, opened, **typed):
     """Merge what an editor typed into the form opened as ``opened`` with the row as it is now."""
-    form = SummaryForm({"name": record.name, "summary": record.summary, **typed}, instance=record)
+    form = SummaryForm({"name": record.name, "summary": record.summary, "overview": record.overview, **typed}, record)
     form.is_valid()
     current = Condition.objects.get(pk=record.pk)
     return merge_form(form, dict(form.cleaned_data), current, read_edit_version(opened, current))
@@ -615,7 +615,9 @@ def test_a_save_based_on_an_older_version_keeps_the_change_saved_since_and_says_
     opened = open_form(record)
     same_time = saved_by_someone_else(record, name="Immune thrombocytopenia (ITP)")
 
-    form = SummaryForm({"name": record.name, "summary": "Platelets are destroyed."}, instance=record)
+    form = SummaryForm(
+        {"name": record.name, "summary": "Platelets are destroyed.", "overview": record.overview}, record
+    )
     assert form.is_valid()
     cleaned = dict(form.cleaned_data)
     merge = merge_form(form, cleaned, Condition.objects.get(pk=record.pk), read_edit_version(opened, record))
@@ -641,6 +643,17 @@ def test_both_editors_changing_a_part_is_a_conflict_shown_side_by_side_not_a_sil
     [conflict] = merge.conflicts
     assert (conflict.name, conflict.label, conflict.named) == ("summary", "Short summary", "short summary")
     assert ("Their words." in str(conflict.theirs), "My words." in str(conflict.mine)) == (True, True)
+
+
+def test_a_rich_text_conflict_is_shown_paragraph_by_paragraph():
+    record = condition_in(S.DRAFT, overview="<p>Platelets help blood clot.</p><p>ITP lowers them.</p>")
+    opened = open_form(record)
+    saved_by_someone_else(record, overview="<p>Platelets help blood clot.</p><p>ITP lowers their number.</p>")
+    merge = save_with(record, opened, overview="<p>Platelets help blood clot.</p><p>ITP destroys them.</p>")
+    [conflict] = merge.conflicts
+    theirs, mine = [line.text for line in conflict.theirs], [line.text for line in conflict.mine]
+    assert theirs == ["Platelets help blood clot.", "ITP lowers their number."]
+    assert mine == ["Platelets help blood clot.", "ITP destroys them."]
 
 
 def test_an_invalid_entry_where_the_other_editor_changed_the_part_is_shown_as_typed():

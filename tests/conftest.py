@@ -159,7 +159,9 @@ def pytest_sessionfinish(session, exitstatus):
     collected and never ran (a test process lost on the way once ended a run "green" at 99%).
     """
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    if not IN_CI or reporter is None or exitstatus != 0 or hasattr(session.config, "workerinput"):
+    if not IN_CI or reporter is None or exitstatus != 0 or session.config.option.collectonly:
+        return
+    if hasattr(session.config, "workerinput"):
         return  # a test process of xdist runs only its share: the main process counts for the run
     skipped = reporter.stats.get("skipped", [])
     if skipped:

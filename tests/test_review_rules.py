@@ -559,7 +559,7 @@ class SummaryForm(forms.ModelForm):
 
     class Meta:
         model = Condition
-        fields = ["note", "name", "summary", "overview"]
+        fields = ["note", "name", "summary", "overview", "related_conditions"]
 
 
 def open_form(record):
@@ -604,7 +604,9 @@ def saved_by_someone_else(record, **changes):
 
 def save_with(record, opened, **typed):
     """Merge what an editor typed into the form opened as ``opened`` with the row as it is now."""
-    form = SummaryForm({"name": record.name, "summary": record.summary, "overview": record.overview, **typed}, record)
+    shown = {"name": record.name, "summary": record.summary, "overview": record.overview}
+    related = [condition.pk for condition in record.related_conditions.all()]
+    form = SummaryForm({**shown, "related_conditions": related, **typed}, instance=record)
     form.is_valid()
     current = Condition.objects.get(pk=record.pk)
     return merge_form(form, dict(form.cleaned_data), current, read_edit_version(opened, current))
@@ -654,6 +656,17 @@ def test_a_rich_text_conflict_is_shown_paragraph_by_paragraph():
     theirs, mine = [line.text for line in conflict.theirs], [line.text for line in conflict.mine]
     assert theirs == ["Platelets help blood clot.", "ITP lowers their number."]
     assert mine == ["Platelets help blood clot.", "ITP destroys them."]
+
+
+def test_related_conditions_both_changed_are_a_conflict_naming_each_condition():
+    record = condition_in(S.DRAFT)
+    theirs, mine = ConditionFactory(name="Kawasaki disease"), ConditionFactory(name="Myasthenia gravis")
+    opened = open_form(record)
+    saved_by_someone_else(record).related_conditions.set([theirs])
+    merge = save_with(record, opened, related_conditions=[mine.pk])
+    [conflict] = merge.conflicts
+    assert [line.text for line in conflict.theirs] == [str(theirs)]  # by name, not by number
+    assert [line.text for line in conflict.mine] == [str(mine)]
 
 
 def test_an_invalid_entry_where_the_other_editor_changed_the_part_is_shown_as_typed():
@@ -1071,12 +1084,13 @@ def test_a_medical_review_is_refused_for_a_kind_that_does_not_offer_one(chief):
 
 
 @pytest.mark.parametrize(
-    "profile", [{"is_fact_checker": False}, {"status": S.DRAFT, "published_at": None}, {"status": S.ARCHIVED}]
+    "profile", [None, {"is_fact_checker": False}, {"status": S.DRAFT, "published_at": None}, {"status": S.ARCHIVED}]
 )
 def test_only_a_live_fact_checker_profile_may_sign_a_fact_check(profile):
-    """Readers are shown who checked each page: a login without a live fact-checker profile cannot sign."""
+    """Readers are shown who checked each page: a login without a live fact-checker profile (or none) cannot sign."""
     user = member_of(REVIEWERS)
-    ContributorFactory(user=user, **{"is_fact_checker": True, **profile})
+    if profile is not None:
+        ContributorFactory(user=user, **{"is_fact_checker": True, **profile})
     record = condition_in(S.IN_REVIEW)
     with pytest.raises(WorkflowError, match="Readers are told who fact-checked"):
         perform(record, "fact_check", user, "Checked.")
@@ -1161,3 +1175,65 @@ def test_publishing_the_checked_version_clears_the_reason_it_was_flagged(chief):
     original = perform(original, "unpublish", chief, "Checking the sources.")
     original = perform(perform(original, "submit", editor), "fact_check", chief, "Checked.")
     assert perform(original, "publish", chief).review_reason == ""
+
+
+# --- The dates and words the workflow records for readers and reviewers -----------------------------------------
+
+
+def last_event(record):
+    return ReviewEvent.objects.for_object(record).first()
+
+
+def test_a_first_publication_is_dated_when_it_goes_live_and_keeps_the_reviewers_words(chief):
+    record = condition_in(S.FACT_CHECKED, last_updated=None)
+    before = timezone.now()
+    record = perform(record, "publish", chief, "Ready for readers.")
+    assert before <= record.published_at <= timezone.now()
+    assert record.last_updated == timezone.localdate(record.published_at)
+    assert last_event(record).comment == "Ready for readers."
+
+
+@pytest.mark.parametrize("substantive", [True, False])
+def test_a_page_back_from_unpublished_keeps_its_first_publication_and_says_when_it_last_changed(substantive, chief):
+    first = timezone.now() - datetime.timedelta(days=10)
+    record = condition_in(S.UNPUBLISHED, published_at=first, last_updated=timezone.localdate(first))
+    record = perform(perform(record, "submit", member_of(EDITORS)), "fact_check", chief, "Checked again.")
+    record = perform(record, "publish", chief, substantive=substantive)
+    assert record.published_at == first
+    assert record.last_updated == (timezone.localdate() if substantive else timezone.localdate(first))
+
+
+@pytest.mark.parametrize("substantive", [True, False])
+def test_a_new_version_set_for_later_is_dated_that_day_only_if_it_is_substantive(substantive, chief):
+    original = condition_in(S.PUBLISHED, last_updated=timezone.localdate() - datetime.timedelta(days=30))
+    copy = fact_checked_new_version(original, member_of(EDITORS), chief, summary="Reworded.")
+    at = timezone.now() + datetime.timedelta(days=7)
+    scheduled = perform(copy, "publish", chief, "Goes live with the guideline.", at=at, substantive=substantive)
+    assert scheduled.status == S.SCHEDULED
+    assert scheduled.last_updated == (timezone.localdate(at) if substantive else original.last_updated)
+    assert last_event(scheduled).comment == "Goes live with the guideline."
+
+
+def test_a_fact_check_dates_the_review_and_keeps_the_reviewers_notes_in_the_history(chief):
+    record = condition_in(S.IN_REVIEW, last_reviewed_on=None)
+    record = perform(record, "fact_check", chief, "Doses checked against the 2024 guideline.")
+    assert record.last_reviewed_on == timezone.localdate()
+    assert last_event(record).comment == "Doses checked against the 2024 guideline."
+
+
+def test_pages_are_overdue_for_review_as_of_the_day_asked():
+    due = timezone.localdate() + datetime.timedelta(days=10)
+    record = condition_in(S.PUBLISHED, next_review_due=due)
+    assert record not in Condition.objects.overdue_for_review()
+    assert record in Condition.objects.overdue_for_review(today=due + datetime.timedelta(days=1))
+
+
+def test_whoever_the_history_says_created_a_record_may_not_fact_check_it(chief):
+    author = member_of(REVIEWERS)
+    profile_for(author, "Ada Author")
+    record = condition_in(S.DRAFT)
+    record_event(record, author, "create")  # created through an import, say: the history alone names them
+    record = perform(record, "submit", member_of(EDITORS))
+    with pytest.raises(PermissionDenied):
+        perform(record, "fact_check", author, "Checked.")
+    assert state_of(record)[0] == S.IN_REVIEW

@@ -35,6 +35,7 @@ def function_of(mutant):
 
 
 def reason_for(reasons, function, old, new):
+    """The first entry of ``reasons`` that covers this surviving change, or None."""
     for entry in reasons:
         if entry.get("function") not in (None, function):
             continue
@@ -42,13 +43,13 @@ def reason_for(reasons, function, old, new):
             continue
         if "new" in entry and entry["new"] != new:
             continue
-        return entry["reason"]
+        return entry
     return None
 
 
 def main(check_only=False):
     reasons = tomllib.loads((HERE / "reasons.toml").read_text())["survivor"]
-    counts, rows, unexplained = Counter(), [], []
+    counts, rows, unexplained, used = Counter(), [], [], set()
     for path in walk_mutatable_files():
         data = SourceFileMutationData(path=path)
         data.load()
@@ -61,14 +62,19 @@ def main(check_only=False):
                 continue
             old, new = changed_lines(get_diff_for_mutant(mutant, path=path))
             function = function_of(mutant)
-            reason = reason_for(reasons, function, old, new)
-            rows.append((function, status, old, new, reason))
-            if reason is None:
+            entry = reason_for(reasons, function, old, new)
+            rows.append((function, status, old, new, entry and entry["reason"]))
+            if entry is None:
                 unexplained.append(mutant)
+            else:
+                used.add(id(entry))
     if not counts:
         sys.exit("No mutation results in mutants/: run `make mutation` first.")
     if not check_only:
         write_report(counts, rows)
+        for entry in reasons:  # a full run: a reason no surviving change needs is out of date
+            if id(entry) not in used:
+                print(f"reasons.toml: no survivor needs the reason for {entry.get('function')}, {entry.get('old')}")
     for function, status, old, new, reason in rows:
         if reason is None:
             print(f"{status} without a reason: {function}\n  - {old}\n  + {new}")

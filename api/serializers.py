@@ -290,7 +290,7 @@ class ReviewedSerializer(serializers.ModelSerializer):
         return api_url(obj, self.context.get("request"))
 
     def get_licence(self, obj) -> str:
-        return settings.API_LICENCE
+        return str(settings.API_LICENCE)
 
     def get_attribution(self, obj) -> str:
         return settings.API_ATTRIBUTION.format(site=settings.SITE_NAME, url=self.get_canonical_url(obj))

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import override
 from rest_framework import exceptions
 from rest_framework.views import APIView
@@ -65,19 +66,21 @@ class InfobuttonView(ConditionalResponseMixin, APIView):
         # Which pages answer depends on every published condition, product and article: one withdrawn, added or
         # changed anywhere may change this answer, so its date moves with the latest of them (withdrawals included).
         self.last_modified = last_change(Condition, Product, Article)
-        base = request.build_absolute_uri("/")
-        feed = {
-            "lang": language if any(entry["lang"] == language for entry in entries) else settings.LANGUAGE_CODE,
-            "base": base,
-            "title": f"{settings.SITE_NAME}: reviewed patient education",
-            "subtitle": self.subtitle(matches, language, entries),
-            "author": settings.SITE_NAME,
-            "updated": (self.last_modified or timezone.now()).isoformat(timespec="seconds"),
-            "id": self.feed_id(request),
-            "rights": settings.API_LICENCE,
-            "categories": list(asked.echoed),
-            "entries": entries,
-        }
+        # The feed's own words are in its language: the one asked for where a page answers in it, else English.
+        feed_language = language if any(entry["lang"] == language for entry in entries) else settings.LANGUAGE_CODE
+        with override(feed_language):
+            feed = {
+                "lang": feed_language,
+                "base": request.build_absolute_uri("/"),
+                "title": _("%(site)s: reviewed patient education") % {"site": settings.SITE_NAME},
+                "subtitle": self.subtitle(matches, language, entries),
+                "author": settings.SITE_NAME,
+                "updated": (self.last_modified or timezone.now()).isoformat(timespec="seconds"),
+                "id": self.feed_id(request),
+                "rights": str(settings.API_LICENCE),
+                "categories": list(asked.echoed),
+                "entries": entries,
+            }
         return render(feed, asked.response_type, asked.callback)
 
     @staticmethod
@@ -91,17 +94,19 @@ class InfobuttonView(ConditionalResponseMixin, APIView):
     def entry(request, record, language):
         """
         One page, in ``language`` where a reviewed translation is published (``record`` comes localized), else in
-        English saying so (``not_available_in``); a translation says whether the English has changed since.
+        English saying so (``not_available_in``); a translation says whether the English has changed since. Its
+        summary, attribution included, is in one language: the page's.
         """
         shown = getattr(record, "shown_language", None) or settings.LANGUAGE_CODE
         with override(shown):
             link = request.build_absolute_uri(record.get_absolute_url())
+            summary = _summary(record, link)
         entry = {
             "title": str(getattr(record, "title", None) or getattr(record, "name", None) or record),
             "link": link,
             "lang": shown,
             "updated": record.modified_at.isoformat(timespec="seconds"),
-            "summary": _summary(record, link),
+            "summary": summary,
             "last_reviewed": record.last_reviewed_on.isoformat() if record.last_reviewed_on else "",
             "next_review_due": record.next_review_due.isoformat() if record.next_review_due else "",
         }
@@ -118,27 +123,37 @@ class InfobuttonView(ConditionalResponseMixin, APIView):
 
     @staticmethod
     def subtitle(matches, language=settings.LANGUAGE_CODE, entries=()):
+        """What the feed answers, in the active language: which criterion found which pages, and what is in English."""
         found = [match for match in matches if match.records]
         if not found:
-            return "No reviewed pages match this request."
-        missing = [entry for entry in entries if entry.get("not_available_in")]
-        if missing:
-            name = language_name(language) if language in dict(settings.LANGUAGES) else f"the language “{language}”"
-            note = f" {len(missing)} of {len(entries)} are not available in {name} and are given in English."
-        else:
-            note = ""
+            return _("No reviewed pages match this request.")
         said = []
         for match in found:
-            asked = match.criterion.code
+            words = {
+                "code": _("for the %(system)s code %(code)s"),
+                "hierarchy": _("for %(code)s, the nearest code above %(asked)s we have pages for"),
+                "range": _("for %(asked)s, in the range %(code)s"),
+                "name": _("for the name “%(name)s”"),
+            }[match.matched_by]
+            criterion = match.criterion
             said.append(
-                {
-                    "code": f"for the {match.criterion.system_name} code {match.code}",
-                    "hierarchy": f"for {match.code}, the nearest code above {asked} we have pages for",
-                    "range": f"for {asked}, in the range {match.code}",
-                    "name": f"for the name “{match.criterion.display_name}”",
-                }[match.matched_by]
+                words % {"system": criterion.system_name, "code": match.code, "asked": criterion.code,
+                         "name": criterion.display_name}
+            )  # fmt: skip
+        text = _("Reviewed pages %(criteria)s, written for patients.") % {"criteria": "; ".join(said)}
+        missing = [entry for entry in entries if entry.get("not_available_in")]
+        if missing:
+            name = (
+                language_name(language)
+                if language in dict(settings.LANGUAGES)
+                else _("the language “%(code)s”") % {"code": language}
             )
-        return f"Reviewed pages {'; '.join(said)}, written for patients.{note}"
+            text += " " + _("%(missing)d of %(total)d are not available in %(language)s and are given in English.") % {
+                "missing": len(missing),
+                "total": len(entries),
+                "language": name,
+            }
+        return text
 
     def error(self, status, message):
         params = self.request.query_params

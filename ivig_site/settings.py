@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -401,12 +402,12 @@ API_KEY_RATE = env.str("API_KEY_RATE", default="1000/hour")
 # The Infobutton and the API's schema and documentation count anonymous clients on budgets of their own.
 INFOBUTTON_ANONYMOUS_RATE = env.str("INFOBUTTON_ANONYMOUS_RATE", default=API_ANONYMOUS_RATE)
 API_DOCS_ANONYMOUS_RATE = env.str("API_DOCS_ANONYMOUS_RATE", default="60/hour")
-# Sent with every record and Infobutton entry; {site} and {url} (the record's page) are filled in.
-API_LICENCE = env.str(
-    "API_LICENCE",
-    default="© IVIG Patient Guide. Partners may show this content unchanged, with its attribution and review dates.",
+# Sent with every record and Infobutton entry; {site} and {url} (the record's page) are filled in. The defaults come
+# in the record's language (locale/ translates them); a value set in the environment is sent as written.
+API_LICENCE = env.str("API_LICENCE", default="") or gettext_lazy(
+    "© IVIG Patient Guide. Partners may show this content unchanged, with its attribution and review dates."
 )
-API_ATTRIBUTION = env.str("API_ATTRIBUTION", default="Reviewed content from {site}: {url}")
+API_ATTRIBUTION = env.str("API_ATTRIBUTION", default="") or gettext_lazy("Reviewed content from {site}: {url}")
 # Partners' webhooks (sent by `manage.py deliver_webhooks`): the site's public address, which makes the links in
 # each message whole (no request gives it there); seconds to wait for a partner's answer; attempts before giving
 # up; and the wait after the first failed attempt, doubled after each further one.

@@ -255,6 +255,45 @@ def test_the_infobutton_answers_in_spanish_where_it_can_and_says_which_pages_are
     assert "not available in Spanish" in feed["subtitle"]["_value"]
 
 
+def test_an_infobutton_answer_in_spanish_says_everything_of_its_own_in_spanish(client, condition):
+    """A Spanish feed and its Spanish entries speak Spanish throughout; a page given in English speaks English."""
+    TranslationFactory(source=condition, text=spanish_text(condition))
+    ConditionFactory(name="Kawasaki disease", slug="kawasaki", icd10_code="M30.3", summary="Swollen blood vessels.")
+    feed = client.get(
+        "/infobutton/",
+        {
+            "mainSearchCriteria.v.c0": "D69.3",
+            "mainSearchCriteria.v.cs0": "2.16.840.1.113883.6.90",
+            "mainSearchCriteria.v.c1": "M30.3",
+            "mainSearchCriteria.v.cs1": "2.16.840.1.113883.6.90",
+            "informationRecipient.languageCode.c": "es",
+            "knowledgeResponseType": "application/json",
+        },
+    ).json()["feed"]
+    entries = {entry["lang"]: entry for entry in feed["entry"]}
+
+    assert feed["lang"] == "es"
+    assert feed["title"]["_value"] == "IVIG Patient Guide: información revisada para pacientes"
+    assert feed["subtitle"]["_value"] == (
+        "Páginas revisadas para el código ICD-10-CM D69.3; para el código ICD-10-CM M30.3, escritas para pacientes. "
+        "1 de 2 no están disponibles en español y se dan en inglés."
+    )
+    assert feed["rights"]["_value"].startswith("© IVIG Patient Guide. Los socios pueden mostrar este contenido")
+    assert entries["es"]["summary"]["_value"] == (
+        "Plaquetas bajas. Contenido revisado de IVIG Patient Guide: http://testserver/es/conditions/itp/"
+    )
+    assert entries["en"]["summary"]["_value"] == (
+        "Swollen blood vessels. Reviewed content from IVIG Patient Guide: http://testserver/conditions/kawasaki/"
+    )
+    api = client.get("/api/v1/conditions/", {"lang": "es"}).json()["results"]
+    spanish, english = (next(item for item in api if item["language"] == code) for code in ("es", "en"))
+    assert spanish["attribution"].startswith("Contenido revisado de IVIG Patient Guide: ")
+    assert english["attribution"].startswith("Reviewed content from IVIG Patient Guide: ")
+    assert spanish["licence"].startswith("© IVIG Patient Guide. Los socios") and english["licence"].startswith(
+        "© IVIG Patient Guide. Partners"
+    )
+
+
 # --- Search, feeds and sitemaps in each language ----------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from collections import Counter
 
 import pytest
 from django.contrib.auth import get_user_model
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ready
@@ -143,8 +144,20 @@ def open_from_queue(driver, clicks, queue, title):
     assert all(source in along for source in TITLES), along
 
 
-def bar_says_success(driver):
-    return wait(driver, ready.presence_of_element_located((By.CSS_SELECTOR, ".messagelist .success"))).text
+def bar_says_success(driver, words):
+    """
+    Wait for the page after a click to say ``words`` (any case) in a success message. The page the click was made
+    on may still show a success message of its own for a moment, and it goes stale as the next page loads: waiting
+    for the words, not just for a message, is what tells the two apart.
+    """
+
+    def says(driver):
+        try:
+            return any(words in m.text.lower() for m in driver.find_elements(By.CSS_SELECTOR, ".messagelist .success"))
+        except StaleElementReferenceException:
+            return False
+
+    return wait(driver, says)
 
 
 def type_in_rich_text(driver, clicks, field, text):
@@ -193,12 +206,12 @@ def editor_writes_imports_cites_and_submits(driver, clicks):
     summary = driver.find_element(By.CLASS_NAME, "import-summary").text
     assert "3 new, 0 already in the library, 0 with problems" in summary
     clicks(driver.find_element(By.NAME, "import"))
-    assert "3 new sources added" in bar_says_success(driver)
+    bar_says_success(driver, "3 new sources added")
 
     editor_ready(driver)
     type_in_rich_text(driver, clicks, "body", CLAIMS)
     clicks(driver.find_element(By.CSS_SELECTOR, "#review-bar button[name=_submit_for_review]"))
-    assert "submitted for review" in bar_says_success(driver)
+    bar_says_success(driver, "submitted for review")
     screenshot(driver, "journey-3-editor-submitted")
 
 
@@ -217,7 +230,7 @@ def reviewer_fact_checks(driver, clicks, title):
         driver.switch_to.default_content()
 
     clicks(driver.find_element(By.CSS_SELECTOR, "#action-fact_check button"))
-    assert "fact-checked" in bar_says_success(driver).lower()
+    bar_says_success(driver, "fact-checked")
     screenshot(driver, "journey-5-reviewer-waits-for-clinician")
     assert "Needs a medical review by a clinician" in driver.find_element(By.ID, "publish-waits").text
     assert not driver.find_elements(By.ID, "action-publish")
@@ -242,12 +255,12 @@ def test_editor_reviewer_and_clinician_publish_an_article_with_three_new_sources
     open_from_queue(desktop, clicks, "Awaiting medical review", title)
     screenshot(desktop, "journey-6-clinician-desk")
     clicks(desktop.find_element(By.CSS_SELECTOR, "#action-medically_review button"))
-    assert "medically reviewed" in bar_says_success(desktop).lower()
+    bar_says_success(desktop, "medically reviewed")
 
     change_to(desktop, live_server, clicks, "reviewer", "rory")
     open_from_queue(desktop, clicks, "Fact-checked, ready to publish", title)
     clicks(desktop.find_element(By.CSS_SELECTOR, "#action-publish button[type=submit]"))
-    assert "published" in bar_says_success(desktop).lower()
+    bar_says_success(desktop, "published")
 
     article.refresh_from_db()
     assert article.status == Status.PUBLISHED and article.medical_reviewer.name == "Dana Okafor"

@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 from django.contrib.auth import get_user_model
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ready
@@ -151,13 +151,19 @@ def bar_says_success(driver, words):
     for the words, not just for a message, is what tells the two apart.
     """
 
+    def messages(driver):
+        return [m.text for m in driver.find_elements(By.CSS_SELECTOR, ".messagelist li")]
+
     def says(driver):
         try:
             return any(words in m.text.lower() for m in driver.find_elements(By.CSS_SELECTOR, ".messagelist .success"))
         except StaleElementReferenceException:
             return False
 
-    return wait(driver, says)
+    try:
+        wait(driver, says)
+    except TimeoutException:
+        raise AssertionError(f"no success message says {words!r}; the page says {messages(driver)}") from None
 
 
 def type_in_rich_text(driver, clicks, field, text):

@@ -25,6 +25,7 @@ from review.content import FIELD, MANY, parts
 from review.models import Reviewed
 from richtext.fields import plain_text
 
+from . import terms
 from .models import Withdrawal
 
 # model → (route basename, lookup field, resource name); filled in by api.views when the resources are declared.
@@ -290,10 +291,10 @@ class ReviewedSerializer(serializers.ModelSerializer):
         return api_url(obj, self.context.get("request"))
 
     def get_licence(self, obj) -> str:
-        return str(settings.API_LICENCE)
+        return terms.licence()
 
     def get_attribution(self, obj) -> str:
-        return settings.API_ATTRIBUTION.format(site=settings.SITE_NAME, url=self.get_canonical_url(obj))
+        return terms.attribution(self.get_canonical_url(obj))
 
 
 def _declared_field(part):

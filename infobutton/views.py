@@ -10,6 +10,7 @@ from django.utils.translation import override
 from rest_framework import exceptions
 from rest_framework.views import APIView
 
+from api import terms
 from api.access import AnonymousRateThrottle, PartnerKeyAuthentication, PartnerKeyRateThrottle
 from api.sync import last_change
 from api.views import ConditionalResponseMixin
@@ -32,8 +33,7 @@ class UrlKeyAuthentication(PartnerKeyAuthentication):
 def _summary(record, url):
     """The record's plain summary, then whose reviewed content it is, with the page's address."""
     text = getattr(record, "summary", None) or getattr(record, "dek", None) or getattr(record, "notes", "")
-    attribution = settings.API_ATTRIBUTION.format(site=settings.SITE_NAME, url=url)
-    return f"{strip_markers(text)} {attribution}".strip()
+    return f"{strip_markers(text)} {terms.attribution(url)}".strip()
 
 
 class InfobuttonView(ConditionalResponseMixin, APIView):
@@ -77,7 +77,7 @@ class InfobuttonView(ConditionalResponseMixin, APIView):
                 "author": settings.SITE_NAME,
                 "updated": (self.last_modified or timezone.now()).isoformat(timespec="seconds"),
                 "id": self.feed_id(request),
-                "rights": str(settings.API_LICENCE),
+                "rights": terms.licence(),
                 "categories": list(asked.echoed),
                 "entries": entries,
             }
